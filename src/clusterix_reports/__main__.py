@@ -1,0 +1,3 @@
+from clusterix_reports.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The command line: parse arguments, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from clusterix_reports import __version__
+from clusterix_reports.errors import ExitCode, UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clusterix-reports",
+        description="Turn account managers' exports into audited indicators and progress reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser, outputs: bool = True) -> None:
+        sub.add_argument(
+            "--pipeline", type=Path, help="pipeline file (default: the shipped quarterly.toml)"
+        )
+        sub.add_argument("--inputs", type=Path, help="inputs folder (overrides the pipeline file)")
+        if outputs:
+            sub.add_argument(
+                "--outputs", type=Path, help="outputs folder (overrides the pipeline file)"
+            )
+        sub.add_argument("--debug", action="store_true", help="show the traceback of an error")
+        sub.add_argument("--quiet", action="store_true", help="print only errors")
+
+    run = commands.add_parser(
+        "run",
+        help="ingest, compute and render: the main job",
+        description="Ingest every input, compute the indicators, render the reports.",
+    )
+    common(run)
+    run.add_argument(
+        "--period",
+        help="2019Q4, 2019H2, 2019 or a reporting period of the pipeline "
+        "(default: the latest period with service-log data)",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="publish nothing when any row is rejected or any file or sheet is skipped (exit 3)",
+    )
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="only read and check the inputs into OUTPUTS/data/",
+        description="Read, recognise, normalise and check every input file.",
+    )
+    common(ingest)
+    ingest.add_argument(
+        "--strict",
+        action="store_true",
+        help="publish nothing when any row is rejected or any file or sheet is skipped (exit 3)",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check account managers' files; writes nothing",
+        description="Check files against the input contract and print every problem.",
+    )
+    validate.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check"
+    )
+    common(validate, outputs=False)
+
+    template = commands.add_parser(
+        "template",
+        help="write an empty service-log workbook for account managers",
+        description="Write the account managers' input template.",
+    )
+    common(template, outputs=False)
+    template.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    from clusterix_reports import commands
+
+    try:
+        return int(getattr(commands, args.command)(args))
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"clusterix-reports: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print(
+            "clusterix-reports: interrupted; the previous outputs are unchanged.", file=sys.stderr
+        )
+        return int(ExitCode.UNEXPECTED)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"clusterix-reports: unexpected error ({type(exc).__name__}: {exc}); "
+            "rerun with --debug for the traceback.",
+            file=sys.stderr,
+        )
+        return int(ExitCode.UNEXPECTED)

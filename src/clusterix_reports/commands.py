@@ -1,0 +1,72 @@
+"""The commands of the command line, each a thin call into the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clusterix_reports.errors import ExitCode, UserError
+from clusterix_reports.pipeline import Pipeline, load_pipeline
+from clusterix_reports.resources import default_pipeline_file
+
+
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    return load_pipeline(
+        args.pipeline or default_pipeline_file(),
+        inputs=args.inputs,
+        outputs=getattr(args, "outputs", None),
+    )
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Ingest, compute and render for one period."""
+    from clusterix_reports.run import run_pipeline
+
+    pipeline = _pipeline(args)
+    outcome = run_pipeline(
+        pipeline, period=args.period, strict=args.strict, say=lambda t: _say(args, t)
+    )
+    return int(outcome)
+
+
+def ingest(args: argparse.Namespace) -> int:
+    """Only the ingest step: OUTPUTS/data/."""
+    from clusterix_reports.run import run_pipeline
+
+    pipeline = _pipeline(args)
+    return int(
+        run_pipeline(pipeline, steps=("ingest",), strict=args.strict, say=lambda t: _say(args, t))
+    )
+
+
+def validate(args: argparse.Namespace) -> int:
+    """Print every problem of the given files; exit 0 when clean, 3 when not."""
+    from clusterix_reports.validate import validate_paths
+
+    pipeline = _pipeline(args)
+    lines, notes = validate_paths(pipeline, args.paths)
+    for line in [*notes, *lines]:
+        print(line)
+    if not lines:
+        _say(args, "no problems found")
+        return int(ExitCode.DONE)
+    print(f"{len(lines)} problem(s) found", file=sys.stderr)
+    return int(ExitCode.STRICT_PROBLEMS)
+
+
+def template(args: argparse.Namespace) -> int:
+    """Write the account managers' input template."""
+    try:
+        from clusterix_reports.template import write_template
+    except ImportError:
+        raise UserError("the template command comes with a later release.") from None
+    pipeline = _pipeline(args)
+    path: Path = write_template(pipeline, args.out)
+    _say(args, f"wrote {path}")
+    return int(ExitCode.DONE)

@@ -1,0 +1,1 @@
+"""Compute: monitoring indicators and comparisons from the ingested tables."""

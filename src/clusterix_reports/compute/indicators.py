@@ -1,0 +1,148 @@
+"""The core indicators: one small pure function each, named after what it returns.
+
+Every function takes the ingested tables it needs (dates as datetime64) and a period, and
+returns a number, or None where the value cannot be computed. See definitions.py for the
+documented meaning of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from clusterix_reports.periods import Period
+
+APPROVED_STATUSES = ("approved", "running", "completed")
+
+
+def _between(column: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
+    """Rows whose date falls in [start, end]."""
+    return (column >= pd.Timestamp(start)) & (column <= pd.Timestamp(end))
+
+
+def uses_in(service_log: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The service-log rows dated in [start, end]."""
+    return service_log[_between(service_log["date"], start, end)]
+
+
+def clusters_served(service_log: pd.DataFrame, period: Period) -> int:
+    """Distinct clusters with at least one service-log row in the period."""
+    return int(uses_in(service_log, period.start, period.end)["cluster_id"].nunique())
+
+
+def clusters_served_cumulative(
+    service_log: pd.DataFrame, period: Period, programme_start: dt.date
+) -> int:
+    """Distinct clusters with a service-log row from the programme start to the period end."""
+    return int(uses_in(service_log, programme_start, period.end)["cluster_id"].nunique())
+
+
+def active_cluster_ids(clusters: pd.DataFrame, period: Period) -> set[str]:
+    """Clusters recognised by the period end whose funding had not ended before its start."""
+    recognised = clusters["recognised_from"] <= pd.Timestamp(period.end)
+    funded = clusters["funding_end"].isna() | (
+        clusters["funding_end"] >= pd.Timestamp(period.start)
+    )
+    return set(clusters.loc[recognised & funded, "cluster_id"])
+
+
+def active_clusters(clusters: pd.DataFrame, period: Period) -> int:
+    """Number of clusters active in the period."""
+    return len(active_cluster_ids(clusters, period))
+
+
+def coverage_pct(service_log: pd.DataFrame, clusters: pd.DataFrame, period: Period) -> float | None:
+    """Percentage of active clusters served in the period; None when none is active."""
+    active = active_cluster_ids(clusters, period)
+    if not active:
+        return None
+    served = set(uses_in(service_log, period.start, period.end)["cluster_id"])
+    return 100.0 * len(served & active) / len(active)
+
+
+def service_uses(service_log: pd.DataFrame, period: Period) -> int:
+    """Service-log rows in the period."""
+    return len(uses_in(service_log, period.start, period.end))
+
+
+def participants(service_log: pd.DataFrame, period: Period) -> int:
+    """Sum of participants over the period's rows; an empty cell counts as 0."""
+    return int(uses_in(service_log, period.start, period.end)["participants"].fillna(0).sum())
+
+
+def services_in_use(service_log: pd.DataFrame, period: Period) -> int:
+    """Distinct services with at least one service-log row in the period."""
+    return int(uses_in(service_log, period.start, period.end)["service_id"].nunique())
+
+
+def services_launched_cumulative(
+    services: pd.DataFrame, period: Period, action_plan_start: dt.date
+) -> int:
+    """Catalogue services launched from the action plan's start up to the period end."""
+    return int(_between(services["launched"], action_plan_start, period.end).sum())
+
+
+def approved_projects(projects: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Projects of >= 2 distinct clusters, approved/running/completed, approved in [start, end]."""
+    enough = projects["cluster_ids"].map(lambda ids: len(set(ids)) >= 2)
+    approved = projects["status"].isin(APPROVED_STATUSES)
+    return projects[enough & approved & _between(projects["approved_on"], start, end)]
+
+
+def intercluster_projects_approved(projects: pd.DataFrame, period: Period) -> int:
+    """Intercluster projects approved in the period."""
+    return len(approved_projects(projects, period.start, period.end))
+
+
+def intercluster_projects_cumulative(
+    projects: pd.DataFrame, period: Period, programme_start: dt.date
+) -> int:
+    """Intercluster projects approved from the programme start to the period end."""
+    return len(approved_projects(projects, programme_start, period.end))
+
+
+def intercluster_budget_eur(projects: pd.DataFrame, period: Period) -> float:
+    """Sum of the budgets of the intercluster projects approved in the period."""
+    return float(
+        approved_projects(projects, period.start, period.end)["budget_eur"].fillna(0).sum()
+    )
+
+
+def spend_eur(service_log: pd.DataFrame, period: Period) -> float:
+    """Sum of cost_eur over the period's service-log rows."""
+    return float(uses_in(service_log, period.start, period.end)["cost_eur"].fillna(0).sum())
+
+
+def pro_rata_budget_eur(yearly_eur: float, period: Period) -> float:
+    """The yearly budget for the days of the period, each year's days against that year's length."""
+    total = 0.0
+    for year in range(period.start.year, period.end.year + 1):
+        first = max(period.start, dt.date(year, 1, 1))
+        last = min(period.end, dt.date(year, 12, 31))
+        days_in_year = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        total += yearly_eur * ((last - first).days + 1) / days_in_year
+    return total
+
+
+def budget_use_pct(
+    service_log: pd.DataFrame, period: Period, yearly_budget_eur: float
+) -> float | None:
+    """Spend as a percentage of the pro-rata yearly budget; None without a budget."""
+    budget = pro_rata_budget_eur(yearly_budget_eur, period)
+    if budget <= 0:
+        return None
+    return 100.0 * spend_eur(service_log, period) / budget
+
+
+def effective_step_status(action_plan: pd.DataFrame, period: Period) -> pd.Series:
+    """Each step's status as reported, except `delayed` when not completed and past its planned end."""
+    overdue = (action_plan["status"] != "completed") & (
+        action_plan["planned_end"] < pd.Timestamp(period.end)
+    )
+    return action_plan["status"].where(~overdue, "delayed")
+
+
+def steps_with_status(action_plan: pd.DataFrame, period: Period, status: str) -> int:
+    """Action-plan steps whose effective status at the period end is `status`."""
+    return int((effective_step_status(action_plan, period) == status).sum())

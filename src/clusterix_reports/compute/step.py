@@ -1,0 +1,176 @@
+"""The compute step: read the data/ tables, write the period's indicator and comparison tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from clusterix_reports.compute import indicators as ind
+from clusterix_reports.compute.compare import benchmark_comparison, peer_comparison, uptake_matrix
+from clusterix_reports.compute.definitions import BY_ID
+from clusterix_reports.compute.table import Tables, indicator_table
+from clusterix_reports.errors import PipelineError, UserError
+from clusterix_reports.periods import Period, latest_period_with_data, parse_period
+from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.storage import atomic_write_bytes
+
+DATE_COLUMNS = {
+    "service_log": ("date",),
+    "clusters": ("recognised_from", "funding_end"),
+    "services": ("launched",),
+    "intercluster_projects": ("submitted_on", "approved_on"),
+    "action_plan": ("planned_start", "planned_end", "actual_end"),
+    "benchmark_scores": (),
+}
+
+
+def read_table(data_dir: Path, name: str) -> pd.DataFrame:
+    """One ingested table, dates as datetime64[ns]."""
+    path = data_dir / f"{name}.parquet"
+    if not path.is_file():
+        raise UserError(f"{path}: missing; run `clusterix-reports ingest` first.")
+    frame = pq.read_table(path).to_pandas()
+    for column in DATE_COLUMNS[name]:
+        frame[column] = frame[column].astype("datetime64[ns]")
+    return frame
+
+
+def load_tables(data_dir: Path) -> Tables:
+    """Every table compute needs."""
+    return Tables(
+        service_log=read_table(data_dir, "service_log"),
+        clusters=read_table(data_dir, "clusters"),
+        services=read_table(data_dir, "services"),
+        projects=read_table(data_dir, "intercluster_projects"),
+        action_plan=read_table(data_dir, "action_plan"),
+        benchmark=read_table(data_dir, "benchmark_scores"),
+    )
+
+
+def choose_period(pipeline: Pipeline, asked: str | None, days: pd.Series) -> Period:
+    """The period asked for, else the latest period of the default kind holding service-log data."""
+    named = pipeline.named_periods
+    if asked:
+        period = parse_period(asked, named)
+        if period is None:
+            names = ", ".join(named) or "none"
+            raise UserError(
+                f"--period {asked!r} is not a period: use 2019Q4, 2019H2, 2019 or a reporting "
+                f"period of {pipeline.path.name} ({names})."
+            )
+        return period
+    default = pipeline.default_period
+    if default in named:
+        return parse_period(default, named)  # type: ignore[return-value]
+    kind = "named" if default == "reporting" else default
+    found = latest_period_with_data(kind, [d.date() for d in days.dropna()], named)
+    if found is None:
+        raise UserError(
+            "no service-log row falls in any period of the default kind; give --period."
+        )
+    return found
+
+
+def check_targets(pipeline: Pipeline) -> None:
+    """Every target names a known indicator and a period or an ISO date."""
+    for indicator, per_period in pipeline.targets.items():
+        if indicator not in BY_ID:
+            raise PipelineError(
+                f"{pipeline.path.name}: [targets] {indicator} is not an indicator; "
+                f"known ids: {', '.join(BY_ID)}."
+            )
+        for when in per_period:
+            if parse_period(when, pipeline.named_periods) is None:
+                try:
+                    dt.date.fromisoformat(when)
+                except ValueError:
+                    raise PipelineError(
+                        f"{pipeline.path.name}: [targets] {indicator}: {when!r} is neither a "
+                        "period (2019Q4, 2019H2, 2019, a named period) nor a date (2021-03-31)."
+                    ) from None
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+
+
+def step_table(tables: Tables, period: Period) -> pd.DataFrame:
+    """The action-plan steps with their status at the period end (the delayed rule applied)."""
+    plan = tables.action_plan.drop(columns=["source_file", "source_sheet", "source_row"]).copy()
+    plan["reported_status"] = plan["status"]
+    plan["status"] = ind.effective_step_status(tables.action_plan, period)
+    plan["delayed_by_rule"] = (plan["status"] == "delayed") & (plan["reported_status"] != "delayed")
+    return plan
+
+
+def project_table(tables: Tables, period: Period, programme_start: dt.date) -> pd.DataFrame:
+    """Intercluster projects, flagged as counted in the period and cumulatively."""
+    projects = tables.projects.copy()
+    in_period = ind.approved_projects(projects, period.start, period.end).index
+    cumulative = ind.approved_projects(projects, programme_start, period.end).index
+    projects["approved_in_period"] = projects.index.isin(in_period)
+    projects["counted_cumulative"] = projects.index.isin(cumulative)
+    return projects
+
+
+def compute_step(
+    pipeline: Pipeline, data_dir: Path, asked: str | None
+) -> tuple[Period, dict[str, Path]]:
+    """Compute the period's tables and write them under reports/PERIOD/."""
+    check_targets(pipeline)
+    tables = load_tables(data_dir)
+    period = choose_period(pipeline, asked, tables.service_log["date"])
+    folder = pipeline.outputs / "reports" / period.id
+    outputs = {
+        "indicators": (
+            folder / f"indicators-{period.id}.parquet",
+            indicator_table(tables, period, pipeline),
+        ),
+        "benchmark": (
+            folder / f"benchmark-{period.id}.parquet",
+            benchmark_comparison(
+                tables.benchmark, pipeline.programme.region, period, pipeline.benchmark_tolerance
+            ),
+        ),
+        "peers": (
+            folder / "tables" / f"peers-{period.id}.parquet",
+            peer_comparison(tables.service_log, tables.clusters, period),
+        ),
+        "uptake": (
+            folder / "tables" / f"uptake-{period.id}.parquet",
+            uptake_matrix(tables.service_log, period),
+        ),
+        "steps": (folder / "tables" / f"steps-{period.id}.parquet", step_table(tables, period)),
+        "projects": (
+            folder / "tables" / f"projects-{period.id}.parquet",
+            project_table(tables, period, pipeline.programme.start),
+        ),
+    }
+    for path, frame in outputs.values():
+        _write(frame, path)
+    return period, {name: path for name, (path, _) in outputs.items()}
+
+
+def headline_summary(indicators: pd.DataFrame, period: Period) -> str:
+    """The period's headline figures, for the terminal."""
+    rows = indicators[(indicators["period"] == period.id) & (indicators["breakdown"] == "total")]
+    values = dict(zip(rows["indicator_id"], rows["value"], strict=True))
+
+    def show(key: str, digits: int = 0) -> str:
+        value = values.get(key)
+        return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
+
+    return (
+        f"period {period.id} ({period.start} to {period.end}): "
+        f"clusters served {show('clusters_served')} of {show('active_clusters')} active "
+        f"(coverage {show('coverage_pct', 1)} %), cumulative {show('clusters_served_cumulative')}; "
+        f"service uses {show('service_uses')}, participants {show('participants')}, "
+        f"spend EUR {show('spend_eur')} ({show('budget_use_pct', 1)} % of budget)"
+    )

@@ -1,0 +1,249 @@
+"""Ingest: every input file into checked tables; every row loaded, a duplicate, or rejected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from clusterix_reports.errors import ReferenceDataError
+from clusterix_reports.ingest.dedupe import split_duplicates
+from clusterix_reports.ingest.files import FileOutcome, FileRecord, ingest_file, sha256_of
+from clusterix_reports.ingest.read import skip_reason
+from clusterix_reports.ingest.schemas import SCHEMAS
+from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
+from clusterix_reports.ingest.values import name_index
+from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
+from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.storage import write_json, write_parquet
+
+INGEST_SCHEMA_VERSION = 1
+REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
+REQUIRED_REFERENCE = ("clusters", "services")
+EXPORT_TABLES = ("service_log", "intercluster_projects")
+SAMPLE_MARKER = "SYNTHETIC-SAMPLE.md"
+
+
+@dataclass
+class IngestResult:
+    """The loaded tables, the rejected rows, and the record of every file and sheet."""
+
+    tables: dict[str, pd.DataFrame]
+    rejected: pd.DataFrame
+    files: list[FileRecord]
+    synthetic_sample: bool = False
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """The ingest.json record: files, sheets, counts and totals; paths relative to INPUTS."""
+        by_reason = self.rejected["reason"].value_counts().sort_index()
+        return {
+            "schema_version": INGEST_SCHEMA_VERSION,
+            "synthetic_sample": self.synthetic_sample,
+            "files": [asdict(f) for f in self.files],
+            "totals": self.totals,
+            "rejected_by_reason": {str(k): int(n) for k, n in by_reason.items()},
+        }
+
+
+def input_files(inputs: Path) -> list[tuple[Path, str]]:
+    """Every file under reference/ and exports/, with its path relative to INPUTS, sorted."""
+    found = []
+    for folder in ("reference", "exports"):
+        root = inputs / folder
+        if root.is_dir():
+            found += [p for p in root.rglob("*") if p.is_file()]
+    return sorted((p, p.relative_to(inputs).as_posix()) for p in found)
+
+
+def _reference_table(relative: str) -> TableSpec | None:
+    """The reference table kind a file under reference/ holds, by its name (clusters.xlsx...)."""
+    stem = Path(relative).stem.lower()
+    for spec in vocabulary().tables.values():
+        if spec.source.startswith("reference/") and spec.source.split("/", 1)[1] == stem:
+            return spec
+    return None
+
+
+@dataclass
+class Reference:
+    """The reference tables read so far, and the parse context they give the exports."""
+
+    ctx: ParseContext
+    outcomes: dict[str, list[FileOutcome]]
+    records: list[FileRecord]
+
+
+def read_reference(pipeline: Pipeline, files: list[tuple[Path, str]]) -> Reference:
+    """Read the registry, catalogue, action plan and benchmark; build the name indexes."""
+    vocab = vocabulary()
+    ctx = ParseContext(vocab, pipeline.programme.start, pipeline.programme.end)
+    outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocab.tables}
+    records: list[FileRecord] = []
+    reference = [(p, r) for p, r in files if r.startswith("reference/")]
+    for table_name in REFERENCE_ORDER:
+        spec = vocab.tables[table_name]
+        for path, relative in reference:
+            if skip_reason(Path(relative)) is None and _reference_table(relative) == spec:
+                outcome = ingest_file(path, relative, [spec], ctx)
+                records.append(outcome.record)
+                outcomes[table_name].append(outcome)
+        if table_name == "clusters":
+            clusters = _combine(table_name, outcomes[table_name])[0]
+            ctx.clusters = name_index(clusters["cluster_id"], clusters["name"], clusters["aliases"])
+            ctx.cluster_managers = {
+                c: m
+                for c, m in zip(clusters["cluster_id"], clusters["account_manager"], strict=True)
+                if isinstance(m, str)
+            }
+        if table_name == "services":
+            services = _combine(table_name, outcomes[table_name])[0]
+            ctx.services = name_index(services["service_id"], services["name"], services["aliases"])
+    for path, relative in reference:
+        reason = skip_reason(Path(relative))
+        if reason is None and _reference_table(relative) is None:
+            reason = "not a reference file this program knows (clusters, services, action-plan, benchmark)"
+        if reason is not None:
+            records.append(FileRecord(relative, sha256_of(path), "skipped", reason))
+    return Reference(ctx, outcomes, records)
+
+
+def read_exports(
+    files: list[tuple[Path, str]], reference: Reference
+) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
+    """Read account managers' exports (service logs, intercluster projects)."""
+    specs = [vocabulary().tables[name] for name in EXPORT_TABLES]
+    outcomes: dict[str, list[FileOutcome]] = {name: [] for name in EXPORT_TABLES}
+    records = []
+    for path, relative in files:
+        reason = skip_reason(Path(relative))
+        if reason is not None:
+            records.append(FileRecord(relative, sha256_of(path), "skipped", reason))
+            continue
+        outcome = ingest_file(path, relative, specs, reference.ctx)
+        records.append(outcome.record)
+        for name in EXPORT_TABLES:
+            outcomes[name].append(outcome)
+    return outcomes, records
+
+
+def ingest(pipeline: Pipeline) -> IngestResult:
+    """Read every input file of the pipeline's inputs folder into checked tables."""
+    inputs = pipeline.inputs
+    if not inputs.is_dir():
+        raise ReferenceDataError(f"{inputs}: the inputs folder does not exist.")
+    files = input_files(inputs)
+    reference = read_reference(pipeline, files)
+    exports = [(p, r) for p, r in files if r.startswith("exports/")]
+    export_outcomes, export_records = read_exports(exports, reference)
+    outcomes = reference.outcomes | export_outcomes
+    records = reference.records + export_records
+    result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
+    require_reference(result)
+    return result
+
+
+def combine(
+    outcomes: dict[str, list[FileOutcome]], records: list[FileRecord], synthetic: bool = False
+) -> IngestResult:
+    """Every table kind across files: duplicates set aside, counts and totals recorded."""
+    tables: dict[str, pd.DataFrame] = {}
+    rejected_parts = []
+    for name in vocabulary().tables:
+        tables[name], rejected = _combine(name, outcomes.get(name, []))
+        rejected_parts.append(rejected)
+    rejected_all = pd.concat(
+        [r for r in rejected_parts if len(r)] or [pd.DataFrame(columns=[*REJECTED_COLUMNS])]
+    )
+    records = sorted(records, key=lambda r: r.path)
+    result = IngestResult(
+        tables=tables,
+        rejected=rejected_all.reset_index(drop=True),
+        files=records,
+        synthetic_sample=synthetic,
+    )
+    result.totals = _totals(records)
+    return result
+
+
+def _combine(name: str, outcomes: list[FileOutcome]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All sheets of one table kind: duplicates set aside, counts written into the sheet records."""
+    parts, rejected_parts, owners = [], [], []
+    for outcome in outcomes:
+        for sheet_record, table_name, sheet_table in outcome.tables:
+            if table_name != name:
+                continue
+            parts.append(sheet_table.loaded)
+            rejected_parts.append(sheet_table.rejected)
+            owners.append((outcome.record.path, sheet_record))
+    columns = list(SCHEMAS[name].names)
+    if not parts:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=[*REJECTED_COLUMNS])
+    loaded = pd.concat(parts, ignore_index=True)
+    spec = vocabulary().tables[name]
+    kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name)
+    rejected = pd.concat([r for r in [*rejected_parts, id_rejected] if len(r)] or [id_rejected])
+    for path, sheet_record in owners:
+
+        def count(frame: pd.DataFrame, path: str = path, sheet: str = sheet_record.name) -> int:
+            return int(((frame["source_file"] == path) & (frame["source_sheet"] == sheet)).sum())
+
+        sheet_record.rows_loaded = count(kept)
+        sheet_record.rows_duplicate = count(duplicates)
+        sheet_record.rows_rejected = count(rejected)
+    rejected = rejected.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
+    return kept.reset_index(drop=True), rejected.reset_index(drop=True)
+
+
+def _totals(records: list[FileRecord]) -> dict[str, int]:
+    sheets = [s for f in records for s in f.sheets]
+    return {
+        "files": len(records),
+        "files_read": sum(f.status == "read" for f in records),
+        "files_skipped": sum(f.status == "skipped" for f in records),
+        "files_failed": sum(f.status == "failed" for f in records),
+        "sheets_read": sum(s.status == "read" for s in sheets),
+        "sheets_skipped": sum(s.status == "skipped" for s in sheets),
+        "sheets_failed": sum(s.status == "failed" for s in sheets),
+        "rows_read": sum(s.rows_read for s in sheets),
+        "rows_loaded": sum(s.rows_loaded for s in sheets),
+        "rows_duplicate": sum(s.rows_duplicate for s in sheets),
+        "rows_rejected": sum(s.rows_rejected for s in sheets),
+    }
+
+
+def require_reference(result: IngestResult) -> None:
+    """Stop with exit 2 when the registry or the catalogue is missing or holds no usable row."""
+    specs = vocabulary().tables
+    for name in REQUIRED_REFERENCE:
+        source = specs[name].source
+        if result.tables[name].empty:
+            files = [f for f in result.files if _reference_table(f.path) == specs[name]]
+            if not files:
+                raise ReferenceDataError(
+                    f"{source}.*: the {specs[name].label} is missing; put it in the inputs "
+                    "folder as xlsx, xls, ods or csv."
+                )
+            first = files[0]
+            why = first.reason or next(
+                (f"sheet {s.name}: {s.reason}" for s in first.sheets if s.reason),
+                "no row could be loaded",
+            )
+            raise ReferenceDataError(f"{first.path}: the {specs[name].label} is unusable ({why}).")
+
+
+def write_ingest(result: IngestResult, data_dir: Path) -> list[Path]:
+    """Write the data/ tables and ingest.json; each file replaced atomically."""
+    written = []
+    for name, frame in result.tables.items():
+        path = data_dir / f"{name}.parquet"
+        write_parquet(frame, SCHEMAS[name], path)
+        written.append(path)
+    path = data_dir / "rejected_rows.parquet"
+    write_parquet(result.rejected, SCHEMAS["rejected_rows"], path)
+    written.append(path)
+    write_json(result.record(), data_dir / "ingest.json")
+    written.append(data_dir / "ingest.json")
+    return written

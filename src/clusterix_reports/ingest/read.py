@@ -1,0 +1,189 @@
+"""Reading input files: the real kind of a file from its bytes, and its sheets as raw cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read at all; the message says why, for a person."""
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells as read, before any interpretation."""
+
+    name: str
+    rows: list[list[Any]]
+    first_row: int = 1  # spreadsheet row number of rows[0]
+    hidden: bool = False
+    date1904: bool = False
+    kind: str = "worksheet"
+
+
+@dataclass
+class RawWorkbook:
+    """A readable file: its format and its sheets."""
+
+    format: str
+    sheets: list[RawSheet] = field(default_factory=list)
+
+
+def skip_reason(relative: Path) -> str | None:
+    """Why a file is not read at all (lock file, hidden file, not a spreadsheet), or None."""
+    name = relative.name
+    if name.startswith("~$"):
+        return "an Office lock file, not an export"
+    if any(part.startswith(".") for part in relative.parts):
+        return "a hidden file"
+    if relative.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return f"not a spreadsheet ({relative.suffix or 'no extension'}); only xlsx, xlsm, xls, ods and csv are read"
+    return None
+
+
+def sniff_format(path: Path) -> str:
+    """The real format of a file from its bytes: xlsx, ods, xls or csv; raise UnreadableFile."""
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableFile("the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"the file is too large ({size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_format(path)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_format(path)
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    text_head = path.read_bytes()[:512].lstrip().lower()
+    if text_head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
+        raise UnreadableFile(
+            "a web page or XML file saved with a spreadsheet name, not a workbook; "
+            "open it and save it as .xlsx"
+        )
+    raise UnreadableFile("not a spreadsheet its name claims to be (unknown file contents)")
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+                    return "ods"
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise UnreadableFile(f"the file is corrupt (a damaged zip archive: {exc})") from None
+    raise UnreadableFile("a zip archive or another Office document, not a spreadsheet")
+
+
+def _ole_format(path: Path) -> str:
+    import msoffcrypto  # imported here: only old or protected Office files need it
+
+    try:
+        with path.open("rb") as handle:
+            office = msoffcrypto.OfficeFile(handle)
+            encrypted = office.is_encrypted()
+    except Exception:
+        if path.suffix.lower() == ".xls":
+            return "xls"
+        raise UnreadableFile("an old Office document that is not a workbook") from None
+    if encrypted:
+        raise UnreadableFile(
+            "the file is encrypted or password-protected; send an unprotected copy"
+        )
+    if type(office).__name__ != "Xls97File" and path.suffix.lower() != ".xls":
+        raise UnreadableFile("an old Office document that is not a workbook")
+    return "xls"
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read every sheet of a spreadsheet file as raw cells; raise UnreadableFile."""
+    kind = sniff_format(path)
+    if kind == "csv":
+        return RawWorkbook("csv", [RawSheet(name=path.stem, rows=read_csv_rows(path))])
+    return RawWorkbook(kind, _read_with_calamine(path, kind))
+
+
+def _read_with_calamine(path: Path, kind: str) -> list[RawSheet]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    date1904 = kind == "xlsx" and _is_1904(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            hidden = meta.visible != SheetVisibleEnum.Visible
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                sheets.append(RawSheet(meta.name, [], hidden=hidden, kind="chart or macro sheet"))
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=True) if sheet.height else []
+            first_row = sheet.start[0] + 1 if sheet.start else 1
+            first_col = sheet.start[1] if sheet.start else 0
+            if first_col:
+                rows = [[""] * first_col + row for row in rows]
+            sheets.append(RawSheet(meta.name, rows, first_row, hidden, date1904))
+    except Exception as exc:
+        raise UnreadableFile(
+            f"the file is corrupt or not a valid {kind} workbook ({exc})"
+        ) from None
+    return sheets
+
+
+def _is_1904(path: Path) -> bool:
+    """Whether an xlsx workbook uses the 1904 date system."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return bool(_DATE1904.search(archive.read("xl/workbook.xml")[:65536]))
+    except (KeyError, zipfile.BadZipFile):
+        return False
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a csv file: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv_rows(path: Path) -> list[list[Any]]:
+    """The rows of a csv file, with its separator (`;` or `,`) found from its lines."""
+    text = decode_text(path.read_bytes())
+    if "\x00" in text:
+        raise UnreadableFile("the file holds NUL bytes; it is not a text (csv) file")
+    delimiter = guess_delimiter(text)
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def guess_delimiter(text: str) -> str:
+    """`;` or `,`: the one that splits the first lines into the most consistent columns."""
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
+    best, best_score = ";", (-1, -1)
+    for delimiter in (";", ","):
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

@@ -1,0 +1,20 @@
+"""Where the shipped pipelines, templates and sample inputs live, installed or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def shipped_dir(name: str) -> Path:
+    """The shipped folder `name` (pipelines, templates, inputs): in the wheel or the checkout."""
+    installed = _PACKAGE_DIR / "_data" / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent.parent / name
+
+
+def default_pipeline_file() -> Path:
+    """The shipped default pipeline: quarterly monitoring of the Flanders action plan."""
+    return shipped_dir("pipelines") / "quarterly.toml"

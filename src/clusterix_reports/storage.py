@@ -1,0 +1,70 @@
+"""Reading and writing tables and records: Parquet with fixed schemas, JSON, atomic replaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A pandas frame as an Arrow table of exactly `schema` (missing columns become nulls)."""
+    arrays = []
+    for fld in schema:
+        if fld.name not in frame:
+            arrays.append(pa.nulls(len(frame), fld.type))
+            continue
+        column = frame[fld.name]
+        if pa.types.is_list(fld.type):
+            arrays.append(pa.array([list(x) if x is not None else None for x in column], fld.type))
+            continue
+        if pa.types.is_string(fld.type):
+            values = [None if _missing(x) else str(x) for x in column]
+            arrays.append(pa.array(values, pa.string()))
+            continue
+        arrays.append(pa.array(column, from_pandas=True).cast(fld.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
+    """Write a table as Parquet with a fixed schema, atomically and reproducibly."""
+    table = to_arrow(frame, schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", write_statistics=True, store_schema=True)
+    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a table written by `write_parquet`; dates come back as datetime.date objects."""
+    return pq.read_table(path).to_pandas(date_as_object=True)
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write JSON with sorted keys and a final newline, atomically."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
