@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
-from clusterix_reports.ingest.read import RawSheet, UnreadableFile, read_workbook
+from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
 from clusterix_reports.ingest.tables import ParseContext, SheetTable, build_sheet_table
 from clusterix_reports.ingest.vocabulary import TableSpec
 
@@ -69,7 +69,7 @@ def ingest_file(
     outcome = FileOutcome(record)
     try:
         workbook = read_workbook(path)
-    except UnreadableFile as exc:
+    except UnreadableFileError as exc:
         record.status, record.reason = "failed", str(exc)
         return outcome
     record.format = workbook.format

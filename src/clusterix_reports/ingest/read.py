@@ -17,7 +17,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
 
 
-class UnreadableFile(Exception):
+class UnreadableFileError(Exception):
     """A file that cannot be read at all; the message says why, for a person."""
 
 
@@ -54,12 +54,12 @@ def skip_reason(relative: Path) -> str | None:
 
 
 def sniff_format(path: Path) -> str:
-    """The real format of a file from its bytes: xlsx, ods, xls or csv; raise UnreadableFile."""
+    """The real format of a file from its bytes: xlsx, ods, xls or csv; raise UnreadableFileError."""
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFileError("the file is empty")
     if size > MAX_FILE_BYTES:
-        raise UnreadableFile(
+        raise UnreadableFileError(
             f"the file is too large ({size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
         )
     with path.open("rb") as handle:
@@ -72,11 +72,11 @@ def sniff_format(path: Path) -> str:
         return "csv"
     text_head = path.read_bytes()[:512].lstrip().lower()
     if text_head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
-        raise UnreadableFile(
+        raise UnreadableFileError(
             "a web page or XML file saved with a spreadsheet name, not a workbook; "
             "open it and save it as .xlsx"
         )
-    raise UnreadableFile("not a spreadsheet its name claims to be (unknown file contents)")
+    raise UnreadableFileError("not a spreadsheet its name claims to be (unknown file contents)")
 
 
 def _zip_format(path: Path) -> str:
@@ -90,8 +90,8 @@ def _zip_format(path: Path) -> str:
                 if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
                     return "ods"
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise UnreadableFile(f"the file is corrupt (a damaged zip archive: {exc})") from None
-    raise UnreadableFile("a zip archive or another Office document, not a spreadsheet")
+        raise UnreadableFileError(f"the file is corrupt (a damaged zip archive: {exc})") from None
+    raise UnreadableFileError("a zip archive or another Office document, not a spreadsheet")
 
 
 def _ole_format(path: Path) -> str:
@@ -104,18 +104,18 @@ def _ole_format(path: Path) -> str:
     except Exception:
         if path.suffix.lower() == ".xls":
             return "xls"
-        raise UnreadableFile("an old Office document that is not a workbook") from None
+        raise UnreadableFileError("an old Office document that is not a workbook") from None
     if encrypted:
-        raise UnreadableFile(
+        raise UnreadableFileError(
             "the file is encrypted or password-protected; send an unprotected copy"
         )
     if type(office).__name__ != "Xls97File" and path.suffix.lower() != ".xls":
-        raise UnreadableFile("an old Office document that is not a workbook")
+        raise UnreadableFileError("an old Office document that is not a workbook")
     return "xls"
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read every sheet of a spreadsheet file as raw cells; raise UnreadableFile."""
+    """Read every sheet of a spreadsheet file as raw cells; raise UnreadableFileError."""
     kind = sniff_format(path)
     if kind == "csv":
         return RawWorkbook("csv", [RawSheet(name=path.stem, rows=read_csv_rows(path))])
@@ -142,7 +142,7 @@ def _read_with_calamine(path: Path, kind: str) -> list[RawSheet]:
                 rows = [[""] * first_col + row for row in rows]
             sheets.append(RawSheet(meta.name, rows, first_row, hidden, date1904))
     except Exception as exc:
-        raise UnreadableFile(
+        raise UnreadableFileError(
             f"the file is corrupt or not a valid {kind} workbook ({exc})"
         ) from None
     return sheets
@@ -169,7 +169,7 @@ def read_csv_rows(path: Path) -> list[list[Any]]:
     """The rows of a csv file, with its separator (`;` or `,`) found from its lines."""
     text = decode_text(path.read_bytes())
     if "\x00" in text:
-        raise UnreadableFile("the file holds NUL bytes; it is not a text (csv) file")
+        raise UnreadableFileError("the file holds NUL bytes; it is not a text (csv) file")
     delimiter = guess_delimiter(text)
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
