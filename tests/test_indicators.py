@@ -299,3 +299,13 @@ def test_breakdown_rows_add_up_and_distinct_counts_never_exceed_the_total(rows) 
         assert part.sum()["participants"] == head["participants"]
         assert part.max()["clusters_served"] <= head["clusters_served"]
         assert part.sum()["clusters_served"] >= head["clusters_served"]
+
+
+def test_every_indicator_is_documented_for_users() -> None:
+    from pathlib import Path
+
+    from clusterix_reports.compute.definitions import DEFINITIONS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "indicators.md").read_text()
+    for definition in DEFINITIONS:
+        assert f"| `{definition.id}` | {definition.definition} |" in text
