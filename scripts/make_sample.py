@@ -190,7 +190,7 @@ def service_uses(rng: random.Random, registry: list[dict]) -> list[dict]:
                             "date": when,
                             "participants": people,
                             "hours": rng.choice([1, 1.5, 2, 3, 4, 7.5, 16]),
-                            "cost": rng.choice([None, 0, round(rng.uniform(150, 6500), 2)]),
+                            "cost": rng.choice([None, 0, round(rng.uniform(150, 3200), 2)]),
                             "notes": rng.choice(
                                 [
                                     "",

@@ -62,6 +62,17 @@ BENCHMARK_ROWS = [
     ["Cross-cluster", "Tuscany", 2.0, 2017],
 ]
 
+HEADER_LOG = [
+    "Cluster",
+    "Service",
+    "Date",
+    "Participants",
+    "Hours",
+    "Cost",
+    "Notes",
+    "Account manager",
+]
+
 PIPELINE = """
 [programme]
 name = "Test programme"

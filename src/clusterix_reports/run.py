@@ -68,4 +68,17 @@ def run_pipeline(
         chosen, written = compute_step(pipeline, data_dir, period)
         results.append(StepResult("compute", "ran", time.perf_counter() - started))
         say(headline_summary(read_parquet(written["indicators"]), chosen))
+        period = chosen.id
+    if "render" in steps:
+        from clusterix_reports.render.step import render_pdf_step
+
+        started = time.perf_counter()
+        report_dir = pipeline.outputs / "reports" / str(period)
+        pdf = render_pdf_step(
+            pipeline, str(period), attachment=report_dir / f"indicators-{period}.parquet"
+        )
+        results.append(StepResult("render", "ran", time.perf_counter() - started))
+        say(
+            f"report: {pdf.relative_to(pipeline.outputs.parent) if pdf.is_relative_to(pipeline.outputs.parent) else pdf}"
+        )
     return ExitCode.DONE

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from clusterix_reports.errors import ReferenceDataError
-from clusterix_reports.ingest.dedupe import split_duplicates
+from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
 from clusterix_reports.ingest.files import FileOutcome, FileRecord, ingest_file, sha256_of
 from clusterix_reports.ingest.read import skip_reason
 from clusterix_reports.ingest.schemas import SCHEMAS
@@ -32,6 +32,7 @@ class IngestResult:
 
     tables: dict[str, pd.DataFrame]
     rejected: pd.DataFrame
+    duplicates: pd.DataFrame
     files: list[FileRecord]
     synthetic_sample: bool = False
     totals: dict[str, int] = field(default_factory=dict)
@@ -150,10 +151,11 @@ def combine(
 ) -> IngestResult:
     """Every table kind across files: duplicates set aside, counts and totals recorded."""
     tables: dict[str, pd.DataFrame] = {}
-    rejected_parts = []
+    rejected_parts, duplicate_parts = [], []
     for name in vocabulary().tables:
-        tables[name], rejected = _combine(name, outcomes.get(name, []))
+        tables[name], rejected, duplicates = _combine(name, outcomes.get(name, []))
         rejected_parts.append(rejected)
+        duplicate_parts.append(duplicates)
     rejected_all = pd.concat(
         [r for r in rejected_parts if len(r)] or [pd.DataFrame(columns=[*REJECTED_COLUMNS])]
     )
@@ -161,6 +163,10 @@ def combine(
     result = IngestResult(
         tables=tables,
         rejected=rejected_all.reset_index(drop=True),
+        duplicates=pd.concat(
+            [d for d in duplicate_parts if len(d)] or [pd.DataFrame(columns=[*DUPLICATE_COLUMNS])],
+            ignore_index=True,
+        ),
         files=records,
         synthetic_sample=synthetic,
     )
@@ -168,7 +174,9 @@ def combine(
     return result
 
 
-def _combine(name: str, outcomes: list[FileOutcome]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _combine(
+    name: str, outcomes: list[FileOutcome]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """All sheets of one table kind: duplicates set aside, counts written into the sheet records."""
     parts, rejected_parts, owners = [], [], []
     for outcome in outcomes:
@@ -180,7 +188,11 @@ def _combine(name: str, outcomes: list[FileOutcome]) -> tuple[pd.DataFrame, pd.D
             owners.append((outcome.record.path, sheet_record))
     columns = list(SCHEMAS[name].names)
     if not parts:
-        return pd.DataFrame(columns=columns), pd.DataFrame(columns=[*REJECTED_COLUMNS])
+        return (
+            pd.DataFrame(columns=columns),
+            pd.DataFrame(columns=[*REJECTED_COLUMNS]),
+            pd.DataFrame(columns=[*DUPLICATE_COLUMNS]),
+        )
     loaded = pd.concat(parts, ignore_index=True)
     spec = vocabulary().tables[name]
     kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name)
@@ -194,7 +206,11 @@ def _combine(name: str, outcomes: list[FileOutcome]) -> tuple[pd.DataFrame, pd.D
         sheet_record.rows_duplicate = count(duplicates)
         sheet_record.rows_rejected = count(rejected)
     rejected = rejected.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
-    return kept.reset_index(drop=True), rejected.reset_index(drop=True)
+    return (
+        kept.reset_index(drop=True),
+        rejected.reset_index(drop=True),
+        duplicates.reset_index(drop=True),
+    )
 
 
 def _totals(records: list[FileRecord]) -> dict[str, int]:
@@ -241,9 +257,10 @@ def write_ingest(result: IngestResult, data_dir: Path) -> list[Path]:
         path = data_dir / f"{name}.parquet"
         write_parquet(frame, SCHEMAS[name], path)
         written.append(path)
-    path = data_dir / "rejected_rows.parquet"
-    write_parquet(result.rejected, SCHEMAS["rejected_rows"], path)
-    written.append(path)
+    for name, frame in (("rejected_rows", result.rejected), ("duplicate_rows", result.duplicates)):
+        path = data_dir / f"{name}.parquet"
+        write_parquet(frame, SCHEMAS[name], path)
+        written.append(path)
     write_json(result.record(), data_dir / "ingest.json")
     written.append(data_dir / "ingest.json")
     return written

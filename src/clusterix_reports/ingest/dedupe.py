@@ -15,18 +15,54 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     )
 
 
+DUPLICATE_COLUMNS = (
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "table",
+    "account_manager",
+    "duplicate_of_file",
+    "duplicate_of_sheet",
+    "duplicate_of_row",
+)
+
+
+def _with_originals(
+    loaded: pd.DataFrame, comparable: pd.DataFrame, is_duplicate: pd.Series, table: str
+) -> pd.DataFrame:
+    """The duplicate rows, each with where the row it repeats was loaded from."""
+    group = comparable.groupby(list(comparable.columns), dropna=False, sort=False).ngroup()
+    first = loaded.loc[~is_duplicate].assign(_group=group[~is_duplicate]).set_index("_group")
+    dupes = loaded.loc[is_duplicate].assign(_group=group[is_duplicate])
+    out = pd.DataFrame(
+        {
+            "source_file": dupes["source_file"],
+            "source_sheet": dupes["source_sheet"],
+            "source_row": dupes["source_row"],
+            "table": table,
+            "account_manager": dupes["account_manager"] if "account_manager" in dupes else None,
+            "duplicate_of_file": dupes["_group"].map(first["source_file"]),
+            "duplicate_of_sheet": dupes["_group"].map(first["source_sheet"]),
+            "duplicate_of_row": dupes["_group"].map(first["source_row"]),
+        }
+    )
+    return out[list(DUPLICATE_COLUMNS)]
+
+
 def split_duplicates(
     loaded: pd.DataFrame, key: str | None, table: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(kept rows, duplicate rows, rows rejected as duplicate_id), in source order.
 
-    A duplicate repeats every loaded value of an earlier row; a duplicate_id row reuses the
+    A duplicate repeats every loaded value of an earlier row, whoever reported it (in the
+    service log the account manager is who reported a use, not part of it); a duplicate_id row reuses the
     id of an earlier loaded row with other values.
     """
-    values = [c for c in loaded.columns if c not in SOURCE_COLUMNS]
+    reporter = ("account_manager",) if table == "service_log" else ()
+    values = [c for c in loaded.columns if c not in (*SOURCE_COLUMNS, *reporter)]
     comparable = _comparable(loaded, values)
     is_duplicate = comparable.duplicated(keep="first")
-    duplicates = loaded[is_duplicate]
+    duplicates = _with_originals(loaded, comparable, is_duplicate, table)
     kept = loaded[~is_duplicate]
     if key is None or kept.empty:
         return kept, duplicates, pd.DataFrame(columns=[*REJECTED_COLUMNS])

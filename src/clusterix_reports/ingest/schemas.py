@@ -91,6 +91,16 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("other_problems", pa.string()),
         ]
     ),
+    "duplicate_rows": pa.schema(
+        [
+            *_SOURCE,
+            ("table", pa.string()),
+            ("account_manager", pa.string()),
+            ("duplicate_of_file", pa.string()),
+            ("duplicate_of_sheet", pa.string()),
+            ("duplicate_of_row", pa.int64()),
+        ]
+    ),
 }
 
 TABLE_NAMES = tuple(SCHEMAS)

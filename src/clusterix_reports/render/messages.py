@@ -1,0 +1,53 @@
+"""The message catalogue: every label of the reports, per language, from one file each."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clusterix_reports.compute.definitions import BY_ID
+
+
+@dataclass(frozen=True)
+class Messages:
+    """Labels by section and key; indicator labels fall back to the English definitions."""
+
+    language: str
+    catalogue: dict[str, Any]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The label `section.key`, with `{name}` placeholders filled in."""
+        section, name = key.split(".", 1)
+        text = self.catalogue[section][name]
+        return text.format(**values) if values else text
+
+    def indicator_label(self, indicator_id: str) -> str:
+        """The indicator's label in this language."""
+        return (
+            self.catalogue.get("indicator", {})
+            .get(indicator_id, {})
+            .get("label", BY_ID[indicator_id].label)
+        )
+
+    def indicator_definition(self, indicator_id: str) -> str:
+        """The indicator's definition in this language."""
+        return (
+            self.catalogue.get("indicator", {})
+            .get(indicator_id, {})
+            .get("definition", BY_ID[indicator_id].definition)
+        )
+
+    def status(self, value: str | None) -> str:
+        """A status, position or cluster type in this language."""
+        if value is None:
+            return self.catalogue["text"]["none"]
+        return self.catalogue["status"].get(value, value)
+
+
+def load_messages(templates: Path, language: str) -> Messages:
+    """The catalogue `messages.LANGUAGE.toml` of a templates folder."""
+    path = templates / f"messages.{language}.toml"
+    with path.open("rb") as handle:
+        return Messages(language, tomllib.load(handle))

@@ -1,0 +1,47 @@
+"""The render step: the period's computed tables into the PDF report (and the workbook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.render.context import build_context
+from clusterix_reports.render.messages import load_messages
+from clusterix_reports.render.pdf import render_html, write_pdf
+from clusterix_reports.render.sources import read_report_data
+from clusterix_reports.resources import shipped_dir
+from clusterix_reports.storage import atomic_write_bytes
+
+
+def templates_dir(pipeline: Pipeline) -> Path:
+    """The pipeline's templates folder, else the shipped one."""
+    return pipeline.templates or shipped_dir("templates")
+
+
+def creation_time(period_end: dt.date) -> dt.datetime:
+    """The documents' creation time: SOURCE_DATE_EPOCH when set, else the period's end."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.combine(period_end, dt.time(), tzinfo=dt.UTC)
+
+
+def render_pdf_step(pipeline: Pipeline, period_id: str, attachment: Path | None = None) -> Path:
+    """Write reports/PERIOD/progress-report-PERIOD.pdf and return its path."""
+    templates = templates_dir(pipeline)
+    messages = load_messages(templates, pipeline.language)
+    data = read_report_data(pipeline.outputs, period_id)
+    context = build_context(data, pipeline, messages)
+    created = creation_time(dt.date.fromisoformat(context["meta"]["created"][:10]))
+    context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
+    html = render_html(templates, context)
+    attached = None
+    if attachment is not None:
+        attached = (attachment.name, attachment.read_bytes(), messages("text.attachment"))
+    pdf = write_pdf(html, charts, templates, created, attached)
+    path = pipeline.outputs / "reports" / period_id / f"progress-report-{period_id}.pdf"
+    atomic_write_bytes(path, pdf)
+    return path
