@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -251,7 +252,7 @@ def test_input_values_are_printed_as_characters_and_fetch_nothing(
         assert re.sub(r"\s+", "", shown) in text  # the characters, as typed
     data = pdf.read_bytes()
     assert b"root:x:0:0" not in data
-    hostname = open("/etc/hostname", "rb").read().strip()
+    hostname = Path("/etc/hostname").read_bytes().strip()
     reader = PdfReader(pdf)
     assert len(reader.attachments) == 1
     for contents in reader.attachments.values():

@@ -78,7 +78,5 @@ def run_pipeline(
             pipeline, str(period), attachment=report_dir / f"indicators-{period}.parquet"
         )
         results.append(StepResult("render", "ran", time.perf_counter() - started))
-        say(
-            f"report: {pdf.relative_to(pipeline.outputs.parent) if pdf.is_relative_to(pipeline.outputs.parent) else pdf}"
-        )
+        say(f"report: {pdf}")
     return ExitCode.DONE

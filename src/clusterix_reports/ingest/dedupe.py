@@ -40,7 +40,7 @@ def _with_originals(
             "source_sheet": dupes["source_sheet"],
             "source_row": dupes["source_row"],
             "table": table,
-            "account_manager": dupes["account_manager"] if "account_manager" in dupes else None,
+            "account_manager": dupes.get("account_manager"),
             "duplicate_of_file": dupes["_group"].map(first["source_file"]),
             "duplicate_of_sheet": dupes["_group"].map(first["source_sheet"]),
             "duplicate_of_row": dupes["_group"].map(first["source_row"]),

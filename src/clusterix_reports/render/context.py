@@ -127,6 +127,15 @@ def _summary(totals: pd.DataFrame, lang: str, t: Messages) -> dict[str, Any]:
     }
 
 
+def _key_figure(row: pd.Series, key: str, lang: str, t: Messages) -> dict[str, str]:
+    digits = 1 if row["unit"] == "%" else 0
+    return {
+        "label": t.indicator_label(key),
+        "value": fmt.by_unit(row["value"], row["unit"], lang),
+        "change": fmt.signed(row["change_abs"], lang, digits),
+    }
+
+
 def _indicator_rows(totals: pd.DataFrame, lang: str, t: Messages) -> list[dict[str, str]]:
     rows = []
     for d in DEFINITIONS:
