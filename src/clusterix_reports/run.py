@@ -70,13 +70,10 @@ def run_pipeline(
         say(headline_summary(read_parquet(written["indicators"]), chosen))
         period = chosen.id
     if "render" in steps:
-        from clusterix_reports.render.step import render_pdf_step
+        from clusterix_reports.render.step import render_step
 
         started = time.perf_counter()
-        report_dir = pipeline.outputs / "reports" / str(period)
-        pdf = render_pdf_step(
-            pipeline, str(period), attachment=report_dir / f"indicators-{period}.parquet"
-        )
+        paths = render_step(pipeline, str(period))
         results.append(StepResult("render", "ran", time.perf_counter() - started))
-        say(f"report: {pdf}")
+        say(f"report: {paths['pdf']}\nworkbook: {paths['workbook']}")
     return ExitCode.DONE

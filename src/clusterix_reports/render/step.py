@@ -11,6 +11,7 @@ from clusterix_reports.render.context import build_context
 from clusterix_reports.render.messages import load_messages
 from clusterix_reports.render.pdf import render_html, write_pdf
 from clusterix_reports.render.sources import read_report_data
+from clusterix_reports.render.workbook import build_workbook
 from clusterix_reports.resources import shipped_dir
 from clusterix_reports.storage import atomic_write_bytes
 
@@ -28,20 +29,30 @@ def creation_time(period_end: dt.date) -> dt.datetime:
     return dt.datetime.combine(period_end, dt.time(), tzinfo=dt.UTC)
 
 
-def render_pdf_step(pipeline: Pipeline, period_id: str, attachment: Path | None = None) -> Path:
-    """Write reports/PERIOD/progress-report-PERIOD.pdf and return its path."""
+def report_paths(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
+    """Where the period's workbook and PDF are written."""
+    folder = pipeline.outputs / "reports" / period_id
+    return {
+        "workbook": folder / f"indicators-{period_id}.xlsx",
+        "pdf": folder / f"progress-report-{period_id}.pdf",
+    }
+
+
+def render_step(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
+    """Write the period's workbook, then the PDF with the workbook attached; return their paths."""
     templates = templates_dir(pipeline)
     messages = load_messages(templates, pipeline.language)
     data = read_report_data(pipeline.outputs, period_id)
+    paths = report_paths(pipeline, period_id)
     context = build_context(data, pipeline, messages)
     created = creation_time(dt.date.fromisoformat(context["meta"]["created"][:10]))
     context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    workbook = build_workbook(data, pipeline, created)
+    atomic_write_bytes(paths["workbook"], workbook)
+
     charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
     html = render_html(templates, context)
-    attached = None
-    if attachment is not None:
-        attached = (attachment.name, attachment.read_bytes(), messages("text.attachment"))
-    pdf = write_pdf(html, charts, templates, created, attached)
-    path = pipeline.outputs / "reports" / period_id / f"progress-report-{period_id}.pdf"
-    atomic_write_bytes(path, pdf)
-    return path
+    attached = (paths["workbook"].name, workbook, messages("text.attachment"))
+    atomic_write_bytes(paths["pdf"], write_pdf(html, charts, templates, created, attached))
+    return paths

@@ -1,0 +1,153 @@
+"""Writing sheets with openpyxl: tables with filters, formats, safe text, reproducible bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+DATE = "yyyy-mm-dd"
+EURO = '"€" #,##0.00'
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: its header and the number format of its cells."""
+
+    header: str
+    number_format: str | None = None
+    width: int | None = None
+
+
+def put(cell: Cell, value: Any, number_format: str | None = None) -> None:
+    """Write one value: None and NaN as an empty cell, input text never as a formula."""
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or value is pd.NA
+        or value is pd.NaT
+    ):
+        cell.value = None
+        return
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # shown verbatim, never evaluated
+            cell.quotePrefix = True
+        return
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    if isinstance(value, dt.date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def table_sheet(
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    *,
+    table_name: str,
+    first_row: int = 1,
+) -> Worksheet:
+    """A sheet holding one Excel table: bold frozen header, filters, fitted widths, formats."""
+    ws = workbook.create_sheet(title)
+    header_row = first_row
+    for c, column in enumerate(columns, start=1):
+        cell = ws.cell(row=header_row, column=c)
+        put(cell, column.header)
+        cell.font = BOLD
+    for r, row in enumerate(rows, start=header_row + 1):
+        for c, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
+            put(ws.cell(row=r, column=c), value, column.number_format)
+    last_row = header_row + max(len(rows), 1)
+    ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
+    table = Table(displayName=table_name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    fit_widths(ws, columns, rows)
+    return ws
+
+
+def fit_widths(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+    """Column widths that fit their content (headers included), within bounds."""
+    for c, column in enumerate(columns, start=1):
+        widest = max([_display_width(column.header) + 3, *(_display_width(r[c - 1]) for r in rows)])
+        ws.column_dimensions[get_column_letter(c)].width = column.width or min(
+            max(widest + 2, 8), 70
+        )
+
+
+def workbook_bytes(workbook: Workbook, created: dt.datetime) -> bytes:
+    """The workbook's bytes, the same for the same content: fixed properties and zip times."""
+    naive = created.replace(tzinfo=None)
+    workbook.properties.created = naive
+    workbook.properties.modified = naive
+    workbook.properties.creator = "clusterix-reports"
+    workbook.properties.lastModifiedBy = "clusterix-reports"
+    raw = io.BytesIO()
+    workbook.save(raw)  # openpyxl stamps the modified time with the clock: normalised below
+    return normalised_zip(raw.getvalue(), naive)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def normalised_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """A zip archive rewritten with fixed entry times and document time, in the same order."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = _MODIFIED.sub(rb"\g<1>" + when + rb"\g<2>", content)
+            target.writestr(entry, content)
+    return out.getvalue()

@@ -1,0 +1,437 @@
+"""The Excel workbook indicators-PERIOD.xlsx: one sheet per view, in the order of the spec."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment
+
+from clusterix_reports import __version__
+from clusterix_reports.compute.definitions import BY_ID
+from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.render.excel import (
+    BOLD,
+    DATE,
+    DECIMAL,
+    EURO,
+    INTEGER,
+    PERCENT,
+    Column,
+    put,
+    table_sheet,
+    workbook_bytes,
+)
+from clusterix_reports.render.sources import ReportData, inputs_fingerprint
+
+HEADLINE = (
+    "clusters_served",
+    "clusters_served_cumulative",
+    "active_clusters",
+    "coverage_pct",
+    "service_uses",
+    "participants",
+    "services_in_use",
+    "intercluster_projects_approved",
+    "spend_eur",
+    "budget_use_pct",
+)
+
+
+def _pct(value: Any) -> float | None:
+    """A percentage value (93.8) as the fraction Excel formats as a percentage (0.938)."""
+    return None if value is None or pd.isna(value) else float(value) / 100
+
+
+def _value_format(unit: str) -> str:
+    return {"%": PERCENT, "EUR": EURO}.get(unit, INTEGER)
+
+
+def build_workbook(data: ReportData, pipeline: Pipeline, created: dt.datetime) -> bytes:
+    """The workbook's bytes (identical for identical inputs)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _about(workbook, data, pipeline)
+    _indicators(workbook, data)
+    _trend(workbook, data)
+    _uptake(workbook, data)
+    _clusters(workbook, data)
+    _projects(workbook, data)
+    _action_plan(workbook, data)
+    _benchmark(workbook, data)
+    _data_quality(workbook, data)
+    _sources(workbook, data, pipeline)
+    return workbook_bytes(workbook, created)
+
+
+def _about(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
+    ws = workbook.create_sheet("About")
+    p = pipeline.programme
+    named = ", ".join(
+        n
+        for n, (s, e) in pipeline.named_periods.items()
+        if data.period_id == n or (s <= _period_start(data) and _period_end(data) <= e)
+    )
+    rows = [
+        ("Programme", p.name),
+        ("Partner organisation", p.partner),
+        ("Region", p.region),
+        ("Policy instrument", p.policy_instrument),
+        ("Period", data.period_id),
+        ("Period start", _period_start(data)),
+        ("Period end", _period_end(data)),
+        ("Reporting period", named or None),
+        ("Inputs fingerprint", inputs_fingerprint(data.ingest)),
+        (
+            "Synthetic sample",
+            "yes: fictional data" if data.ingest.get("synthetic_sample") else "no",
+        ),
+        ("Pipeline file", pipeline.path.name),
+        ("Pipeline sha256", pipeline.sha256),
+        ("clusterix-reports version", __version__),
+        (None, None),
+        (
+            "How to read this workbook",
+            "Indicators: every indicator of the period and each earlier period of its "
+            "kind (breakdown 'total' is the headline; empty cells could not be computed).",
+        ),
+        (None, "Trend: the headline indicators per period, with a chart of clusters served."),
+        (None, "Uptake, Clusters, Projects, Action plan, Benchmark: the views of the PDF report."),
+        (None, "Data quality: every rejected row, by account manager, with what to fix."),
+        (
+            None,
+            "Sources: every input file with its sha256, so each figure can be traced to its file.",
+        ),
+    ]
+    for r, (key, value) in enumerate(rows, start=1):
+        put(ws.cell(row=r, column=1), key)
+        ws.cell(row=r, column=1).font = BOLD
+        put(ws.cell(row=r, column=2), value)
+        ws.cell(row=r, column=2).alignment = Alignment(horizontal="left", wrap_text=True)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+    ws.freeze_panes = "A2"
+
+
+def _period_rows(data: ReportData) -> pd.DataFrame:
+    return data.indicators[data.indicators["period"] == data.period_id]
+
+
+def _period_start(data: ReportData) -> dt.date:
+    return pd.Timestamp(_period_rows(data)["period_start"].iloc[0]).date()
+
+
+def _period_end(data: ReportData) -> dt.date:
+    return pd.Timestamp(_period_rows(data)["period_end"].iloc[0]).date()
+
+
+def _indicators(workbook: Workbook, data: ReportData) -> None:
+    columns = [
+        Column("indicator_id"),
+        Column("label"),
+        Column("period"),
+        Column("period_start", DATE),
+        Column("period_end", DATE),
+        Column("breakdown"),
+        Column("breakdown_value"),
+        Column("value"),
+        Column("unit"),
+        Column("previous_value"),
+        Column("year_ago_value"),
+        Column("change_abs"),
+        Column("change_pct", PERCENT),
+        Column("target"),
+        Column("pct_of_target", PERCENT),
+        Column("cumulative_value"),
+    ]
+    rows = []
+    for r in data.indicators.itertuples(index=False):
+        scale = _pct if r.unit == "%" else (lambda v: v)
+        rows.append(
+            [
+                r.indicator_id,
+                BY_ID[r.indicator_id].label,
+                r.period,
+                r.period_start,
+                r.period_end,
+                r.breakdown,
+                r.breakdown_value,
+                scale(r.value),
+                r.unit,
+                scale(r.previous_value),
+                scale(r.year_ago_value),
+                scale(r.change_abs),
+                _pct(r.change_pct),
+                scale(r.target),
+                _pct(r.pct_of_target),
+                scale(r.cumulative_value),
+            ]
+        )
+    ws = table_sheet(workbook, "Indicators", columns, rows, table_name="Indicators")
+    for offset, r in enumerate(data.indicators.itertuples(index=False), start=2):
+        number_format = _value_format(r.unit)
+        for column in (8, 10, 11, 12, 14, 16):
+            ws.cell(row=offset, column=column).number_format = number_format
+
+
+def _trend(workbook: Workbook, data: ReportData) -> None:
+    totals = data.indicators[data.indicators["breakdown"] == "total"]
+    periods = list(dict.fromkeys(totals["period"]))
+    columns = [Column("indicator"), Column("unit"), *(Column(p, None, 9) for p in periods)]
+    rows = []
+    for indicator in HEADLINE:
+        values = (
+            totals[totals["indicator_id"] == indicator]
+            .set_index("period")["value"]
+            .reindex(periods)
+        )
+        unit = BY_ID[indicator].unit
+        rows.append([indicator, unit, *((_pct(v) if unit == "%" else v) for v in values)])
+    ws = table_sheet(workbook, "Trend", columns, rows, table_name="Trend")
+    for r, indicator in enumerate(HEADLINE, start=2):
+        for c in range(3, 3 + len(periods)):
+            ws.cell(row=r, column=c).number_format = _value_format(BY_ID[indicator].unit)
+    chart = LineChart()
+    chart.title = "Clusters served per period"
+    chart.y_axis.title = "Clusters (number)"
+    chart.x_axis.title = "Period"
+    chart.height, chart.width = 8, 24
+    values = Reference(ws, min_col=3, max_col=2 + len(periods), min_row=2, max_row=2)
+    chart.add_data(values, from_rows=True, titles_from_data=False)
+    chart.series[0].tx = SeriesLabel(v="clusters_served")
+    chart.set_categories(Reference(ws, min_col=3, max_col=2 + len(periods), min_row=1, max_row=1))
+    chart.legend = None
+    ws.add_chart(chart, f"A{len(HEADLINE) + 4}")
+
+
+def _uptake(workbook: Workbook, data: ReportData) -> None:
+    services = sorted(data.services["service_id"])
+    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
+    counts = data.uptake.pivot_table(
+        index="cluster_id", columns="service_id", values="service_uses", aggfunc="sum", fill_value=0
+    ).reindex(columns=services, fill_value=0)
+    columns = [
+        Column("cluster_id"),
+        Column("cluster"),
+        *(Column(s, INTEGER) for s in services),
+        Column("total", INTEGER),
+    ]
+    rows = [
+        [c, names.get(c, c), *(int(v) for v in counts.loc[c]), int(counts.loc[c].sum())]
+        for c in sorted(counts.index, key=lambda c: names.get(c, c))
+    ]
+    rows.append(
+        ["", "Total", *(int(counts[s].sum()) for s in services), int(counts.to_numpy().sum())]
+    )
+    ws = table_sheet(workbook, "Uptake", columns, rows, table_name="Uptake")
+    for c in range(1, len(columns) + 1):
+        ws.cell(row=len(rows) + 1, column=c).font = BOLD
+
+
+def _clusters(workbook: Workbook, data: ReportData) -> None:
+    registry = data.clusters.set_index("cluster_id")
+    columns = [
+        Column("cluster_id"),
+        Column("name"),
+        Column("cluster_type"),
+        Column("active"),
+        Column("service_uses", INTEGER),
+        Column("participants", INTEGER),
+        Column("peer_median", DECIMAL),
+        Column("peer_ratio", DECIMAL),
+        Column("account_manager"),
+        Column("recognised_from", DATE),
+        Column("funding_end", DATE),
+    ]
+    rows = [
+        [
+            p.cluster_id,
+            p.name,
+            p.cluster_type,
+            "yes" if p.active else "no",
+            p.service_uses,
+            p.participants,
+            p.peer_median,
+            p.peer_ratio,
+            registry.loc[p.cluster_id, "account_manager"],
+            registry.loc[p.cluster_id, "recognised_from"],
+            registry.loc[p.cluster_id, "funding_end"],
+        ]
+        for p in data.peers.itertuples(index=False)
+    ]
+    table_sheet(workbook, "Clusters", columns, rows, table_name="Clusters")
+
+
+def _projects(workbook: Workbook, data: ReportData) -> None:
+    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
+    columns = [
+        Column("project_id"),
+        Column("title"),
+        Column("call"),
+        Column("cluster_ids"),
+        Column("clusters"),
+        Column("status"),
+        Column("submitted_on", DATE),
+        Column("approved_on", DATE),
+        Column("budget_eur", EURO),
+        Column("approved_in_period"),
+        Column("counted_cumulative"),
+        Column("source_file"),
+        Column("source_sheet"),
+        Column("source_row"),
+    ]
+    rows = [
+        [
+            p.project_id,
+            p.title,
+            p.call,
+            "; ".join(p.cluster_ids),
+            "; ".join(names.get(c, c) for c in p.cluster_ids),
+            p.status,
+            p.submitted_on,
+            p.approved_on,
+            p.budget_eur,
+            "yes" if p.approved_in_period else "no",
+            "yes" if p.counted_cumulative else "no",
+            p.source_file,
+            p.source_sheet,
+            p.source_row,
+        ]
+        for p in data.projects.itertuples(index=False)
+    ]
+    table_sheet(workbook, "Projects", columns, rows, table_name="Projects")
+
+
+def _action_plan(workbook: Workbook, data: ReportData) -> None:
+    columns = [
+        Column("step"),
+        Column("title"),
+        Column("planned_start", DATE),
+        Column("planned_end", DATE),
+        Column("status"),
+        Column("reported_status"),
+        Column("delayed_by_rule"),
+        Column("actual_end", DATE),
+        Column("evidence"),
+    ]
+    rows = [
+        [
+            s.step,
+            s.title,
+            s.planned_start,
+            s.planned_end,
+            s.status,
+            s.reported_status,
+            "yes" if s.delayed_by_rule else "no",
+            s.actual_end,
+            s.evidence,
+        ]
+        for s in data.steps.itertuples(index=False)
+    ]
+    table_sheet(workbook, "Action plan", columns, rows, table_name="ActionPlan")
+
+
+def _benchmark(workbook: Workbook, data: ReportData) -> None:
+    columns = [
+        Column("criterion"),
+        Column("year"),
+        Column("score", DECIMAL),
+        Column("portfolio_mean", DECIMAL),
+        Column("portfolio_median", DECIMAL),
+        Column("difference", DECIMAL),
+        Column("position"),
+        Column("regions", INTEGER),
+    ]
+    rows = [
+        [
+            b.criterion,
+            b.year,
+            b.score,
+            b.portfolio_mean,
+            b.portfolio_median,
+            b.difference,
+            b.position,
+            b.regions,
+        ]
+        for b in data.benchmark.itertuples(index=False)
+    ]
+    table_sheet(workbook, "Benchmark", columns, rows, table_name="Benchmark")
+
+
+def _data_quality(workbook: Workbook, data: ReportData) -> None:
+    columns = [
+        Column("account_manager"),
+        Column("file"),
+        Column("sheet"),
+        Column("row", INTEGER),
+        Column("field"),
+        Column("value"),
+        Column("reason"),
+        Column("message", width=90),
+        Column("other_problems"),
+    ]
+    rejected = data.rejected.assign(_manager=data.rejected["account_manager"].fillna(""))
+    rejected = rejected.sort_values(
+        ["_manager", "source_file", "source_sheet", "source_row"], kind="stable"
+    )
+    rows = [
+        [
+            r.account_manager or None,
+            r.source_file,
+            r.source_sheet,
+            r.source_row,
+            r.field,
+            r.value,
+            r.reason,
+            r.message,
+            r.other_problems or None,
+        ]
+        for r in rejected.itertuples(index=False)
+    ]
+    table_sheet(workbook, "Data quality", columns, rows, table_name="DataQuality")
+
+
+def _sources(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
+    columns = [
+        Column("path"),
+        Column("format"),
+        Column("status"),
+        Column("reason"),
+        Column("sha256"),
+        Column("rows_read", INTEGER),
+        Column("rows_loaded", INTEGER),
+        Column("rows_duplicate", INTEGER),
+        Column("rows_rejected", INTEGER),
+    ]
+    rows = [
+        [
+            f["path"],
+            f.get("format"),
+            f["status"],
+            f["reason"] or None,
+            f["sha256"],
+            *(
+                sum(s[k] for s in f["sheets"])
+                for k in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")
+            ),
+        ]
+        for f in data.ingest["files"]
+    ]
+    rows.append(
+        [
+            f"pipeline: {pipeline.path.name}",
+            "toml",
+            "read",
+            None,
+            pipeline.sha256,
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
+    table_sheet(workbook, "Sources", columns, rows, table_name="Sources")

@@ -1,0 +1,238 @@
+"""The Excel workbook and the account managers' template, read back with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from clusterix_reports.cli import main
+from clusterix_reports.ingest import ingest
+from conftest import HEADER_LOG, PIPELINE, build_workspace
+from sheetwriters import libreoffice, write_csv, write_xlsx
+
+D = dt.date
+SHEETS = [
+    "About",
+    "Indicators",
+    "Trend",
+    "Uptake",
+    "Clusters",
+    "Projects",
+    "Action plan",
+    "Benchmark",
+    "Data quality",
+    "Sources",
+]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    ws = build_workspace(tmp_path_factory.mktemp("wb"))
+    rows = [
+        ["C1", "S1", D(2019, 11, 5), 4, 2, 1234.5, "Kick-off", "An"],
+        ["C2", "S4", D(2019, 5, 5), 2, 1, None, "", "Bram"],
+        ["Nobody", "S1", D(2019, 12, 20), 6, 3, 75, "", "Bram"],
+        ["C1", "S1", "31/02/2019", 6, 3, 75, "", "An"],
+    ]
+    write_xlsx(ws.export("log.xlsx"), [("Log", [HEADER_LOG, *rows])])
+    # typed as text in a csv (a spreadsheet would store them as formulas): unknown clusters, notes, managers
+    write_csv(
+        ws.export("dangerous.csv"),
+        [HEADER_LOG, *([f"{d} Food", "S1", "01/12/2019", 1, 1, 1, d, d] for d in DANGEROUS)],
+        delimiter=";",
+    )
+    assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 0
+    path = ws.outputs / "reports" / "2019Q4" / "indicators-2019Q4.xlsx"
+    return ws, path, openpyxl.load_workbook(path)
+
+
+def test_sheets_in_the_order_of_the_spec(workbook) -> None:
+    assert workbook[2].sheetnames == SHEETS
+
+
+def test_indicator_sheet_is_a_filtered_table_with_typed_cells(workbook) -> None:
+    sheet = workbook[2]["Indicators"]
+    headers = [c.value for c in sheet[1]]
+    for column in (
+        "indicator_id",
+        "period",
+        "period_start",
+        "period_end",
+        "breakdown",
+        "breakdown_value",
+        "value",
+        "unit",
+        "previous_value",
+        "year_ago_value",
+        "change_abs",
+        "change_pct",
+        "target",
+        "pct_of_target",
+    ):
+        assert column in headers
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert list(sheet.tables) == ["Indicators"]
+    rows = {(r[0].value, r[2].value, r[5].value): r for r in sheet.iter_rows(min_row=2)}
+    served = rows[("clusters_served", "2019Q4", "total")]
+    col = {h: i for i, h in enumerate(headers)}
+    assert served[col["value"]].value == 1 and served[col["target"]].value == 4
+    assert served[col["pct_of_target"]].value == pytest.approx(0.25)
+    assert served[col["pct_of_target"]].number_format == "0.0%"
+    assert served[col["period_start"]].value == dt.datetime(2019, 10, 1)
+    assert served[col["period_start"]].number_format == "yyyy-mm-dd"
+    coverage = rows[("coverage_pct", "2019Q4", "total")]
+    assert (
+        coverage[col["value"]].value == pytest.approx(1 / 3)
+        and coverage[col["value"]].number_format == "0.0%"
+    )
+    spend = rows[("spend_eur", "2019Q4", "total")]
+    assert spend[col["value"]].value == 1234.5 and "€" in spend[col["value"]].number_format
+    first = rows[("clusters_served", "2016Q2", "total")]
+    assert first[col["previous_value"]].value is None  # empty, never 0
+    assert isinstance(served[col["value"]].value, int | float)
+
+
+def test_trend_sheet_has_a_native_line_chart_of_clusters_served(workbook) -> None:
+    sheet = workbook[2]["Trend"]
+    assert sheet.cell(row=2, column=1).value == "clusters_served"
+    assert sheet.cell(row=1, column=3).value == "2016Q2"
+    chart = sheet._charts[0]
+    assert type(chart).__name__ == "LineChart"
+    assert "Trend" in chart.series[0].val.numRef.f and "$2" in chart.series[0].val.numRef.f
+
+
+def test_every_rejected_row_is_on_the_data_quality_sheet_sorted_by_account_manager(
+    workbook,
+) -> None:
+    ws, _, book = workbook
+    sheet = book["Data quality"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == [
+        "account_manager",
+        "file",
+        "sheet",
+        "row",
+        "field",
+        "value",
+        "reason",
+        "message",
+    ]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rejected = ingest(ws.pipeline()).rejected
+    assert len(rows) == len(rejected) == 2 + len(DANGEROUS)
+    assert sorted((r[1], r[3], r[6]) for r in rows) == sorted(
+        zip(rejected["source_file"], rejected["source_row"], rejected["reason"], strict=True)
+    )
+    managers = [r[0] or "" for r in rows]
+    assert managers == sorted(managers)
+
+
+def test_no_input_text_becomes_a_formula_on_any_sheet(workbook) -> None:
+    _, path, book = workbook
+    shown = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    shown.add(cell.value)
+    for text in DANGEROUS:
+        assert any(text.strip() in value for value in shown), text
+
+
+def test_two_runs_give_identical_workbook_bytes(workbook, tmp_path) -> None:
+    ws, path, _ = workbook
+    assert (
+        main(
+            [
+                "run",
+                "--pipeline",
+                str(ws.pipeline_file),
+                "--period",
+                "2019Q4",
+                "--outputs",
+                str(tmp_path / "again"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        tmp_path / "again" / "reports" / "2019Q4" / "indicators-2019Q4.xlsx"
+    ).read_bytes() == path.read_bytes()
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook_and_finds_the_values(workbook, tmp_path) -> None:
+    _, path, _ = workbook
+    copy = tmp_path / "book.xlsx"
+    shutil.copy(path, copy)
+    subprocess.run(
+        [
+            libreoffice(),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path),
+            str(copy),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    indicators = (tmp_path / "book-Indicators.csv").read_text(encoding="utf-8")
+    assert "clusters_served,Clusters served,2019Q4" in indicators
+    quality = (tmp_path / "book-Data quality.csv").read_text(encoding="utf-8")
+    for shown in (
+        '"=HYPERLINK(""http://x"") Food"',
+        ",+1+1 Food,",
+        ",-2+3 Food,",
+        ",@SUM(A1) Food,",
+    ):
+        assert shown in quality  # shown verbatim, never evaluated
+
+
+def test_the_template_filled_in_as_a_person_would_ingests_without_rejections(
+    tmp_path, run_cli
+) -> None:
+    ws = build_workspace(tmp_path, PIPELINE)
+    template = tmp_path / "template.xlsx"
+    assert run_cli("template", "--pipeline", ws.pipeline_file, "--out", template) == 0
+    book = openpyxl.load_workbook(template)
+    assert book.sheetnames[0] == "Service log"
+    assert book["Lijsten"].sheet_state == "hidden"
+    assert any("Instructions" in name and "Instructies" in name for name in book.sheetnames)
+    log = book["Service log"]
+    assert log.freeze_panes == "A2"
+    assert [c.value for c in log[1]][:3] == [
+        "Clusterorganisatie",
+        "Type dienst",
+        "Datum activiteit",
+    ]
+    kinds = {dv.type for dv in log.data_validations.dataValidation}
+    assert {"list", "date", "whole", "decimal"} <= kinds
+    lists = book["Lijsten"]
+    clusters = [c.value for c in lists["A"][1:] if c.value]
+    services = [c.value for c in lists["B"][1:] if c.value]
+    managers = [c.value for c in lists["C"][1:] if c.value]
+    assert len(clusters) == 4 and len(services) == 4
+    for r, (cluster, service) in enumerate(zip(clusters, services, strict=True), start=2):
+        log.cell(row=r, column=1, value=cluster)
+        log.cell(row=r, column=2, value=service)
+        log.cell(row=r, column=3, value=dt.datetime(2019, 6, r))
+        log.cell(row=r, column=4, value=r)
+        log.cell(row=r, column=5, value=1.5)
+        log.cell(row=r, column=6, value=99.95)
+        log.cell(row=r, column=7, value=managers[0])
+        log.cell(row=r, column=8, value="ingevuld")
+    book.save(ws.export("filled.xlsx"))
+    result = ingest(ws.pipeline())
+    assert result.totals["rows_rejected"] == 0
+    assert len(result.tables["service_log"]) == 4
