@@ -11,6 +11,26 @@ from clusterix_reports import __version__
 from clusterix_reports.errors import ExitCode, UserError
 
 
+def run_switches(sub: argparse.ArgumentParser) -> None:
+    """The switches of the commands that run steps."""
+    sub.add_argument(
+        "--strict",
+        action="store_true",
+        help="publish nothing when any row is rejected or any file or sheet is skipped (exit 3)",
+    )
+    sub.add_argument("--force", action="store_true", help="recompute every step, reusing nothing")
+    sub.add_argument(
+        "--dry-run", action="store_true", help="say which steps would run or be reused, and why"
+    )
+    sub.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for another run on the same outputs folder (default 60)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clusterix-reports",
@@ -42,11 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         help="2019Q4, 2019H2, 2019 or a reporting period of the pipeline "
         "(default: the latest period with service-log data)",
     )
-    run.add_argument(
-        "--strict",
-        action="store_true",
-        help="publish nothing when any row is rejected or any file or sheet is skipped (exit 3)",
-    )
+    run_switches(run)
 
     ingest = commands.add_parser(
         "ingest",
@@ -54,11 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read, recognise, normalise and check every input file.",
     )
     common(ingest)
-    ingest.add_argument(
-        "--strict",
-        action="store_true",
-        help="publish nothing when any row is rejected or any file or sheet is skipped (exit 3)",
-    )
+    run_switches(ingest)
 
     validate = commands.add_parser(
         "validate",

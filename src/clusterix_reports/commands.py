@@ -24,25 +24,29 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
+def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
+    from clusterix_reports.console import Console
+    from clusterix_reports.run import RunOptions, run_pipeline
+
+    options = RunOptions(
+        steps=steps,
+        period=getattr(args, "period", None),
+        strict=args.strict,
+        force=args.force,
+        dry_run=args.dry_run,
+        wait_seconds=args.wait,
+    )
+    return int(run_pipeline(_pipeline(args), options, Console(quiet=args.quiet)))
+
+
 def run(args: argparse.Namespace) -> int:
     """Ingest, compute and render for one period."""
-    from clusterix_reports.run import run_pipeline
-
-    pipeline = _pipeline(args)
-    outcome = run_pipeline(
-        pipeline, period=args.period, strict=args.strict, say=lambda t: _say(args, t)
-    )
-    return int(outcome)
+    return _run(args, ("ingest", "compute", "render"))
 
 
 def ingest(args: argparse.Namespace) -> int:
     """Only the ingest step: OUTPUTS/data/."""
-    from clusterix_reports.run import run_pipeline
-
-    pipeline = _pipeline(args)
-    return int(
-        run_pipeline(pipeline, steps=("ingest",), strict=args.strict, say=lambda t: _say(args, t))
-    )
+    return _run(args, ("ingest",))
 
 
 def validate(args: argparse.Namespace) -> int:

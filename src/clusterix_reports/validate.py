@@ -14,20 +14,21 @@ from clusterix_reports.ingest import (
     read_reference,
     require_reference,
 )
+from clusterix_reports.ingest.files import sha256_of
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.summary import problem_lines
 
 
-def _named_files(paths: list[Path]) -> list[tuple[Path, str]]:
+def _named_files(paths: list[Path]) -> list[tuple[Path, str, str]]:
     files = []
     for path in paths:
         if path.is_dir():
-            files += [(p, p.as_posix()) for p in sorted(path.rglob("*")) if p.is_file()]
+            files += [p for p in sorted(path.rglob("*")) if p.is_file()]
         elif path.is_file():
-            files.append((path, path.as_posix()))
+            files.append(path)
         else:
             raise UserError(f"{path}: no such file or folder.")
-    return files
+    return [(p, p.as_posix(), sha256_of(p)) for p in files]
 
 
 def validate_paths(pipeline: Pipeline, paths: list[Path]) -> tuple[list[str], list[str]]:

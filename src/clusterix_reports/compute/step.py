@@ -51,7 +51,7 @@ def load_tables(data_dir: Path) -> Tables:
     )
 
 
-def choose_period(pipeline: Pipeline, asked: str | None, days: pd.Series) -> Period:
+def choose_period(pipeline: Pipeline, asked: str | None, days: pd.Series | None) -> Period:
     """The period asked for, else the latest period of the default kind holding service-log data."""
     named = pipeline.named_periods
     if asked:
@@ -67,7 +67,9 @@ def choose_period(pipeline: Pipeline, asked: str | None, days: pd.Series) -> Per
     if default in named:
         return parse_period(default, named)  # type: ignore[return-value]
     kind = "named" if default == "reporting" else default
-    found = latest_period_with_data(kind, [d.date() for d in days.dropna()], named)
+    found = latest_period_with_data(
+        kind, [] if days is None else [d.date() for d in days.dropna()], named
+    )
     if found is None:
         raise UserError(
             "no service-log row falls in any period of the default kind; give --period."

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from clusterix_reports import __version__
 from clusterix_reports.errors import ReferenceDataError
+from clusterix_reports.ingest.cache import FileCache
 from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
 from clusterix_reports.ingest.files import FileOutcome, FileRecord, ingest_file, sha256_of
 from clusterix_reports.ingest.read import skip_reason
@@ -17,6 +21,7 @@ from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
 from clusterix_reports.ingest.values import name_index
 from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
 from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.record import fingerprint
 from clusterix_reports.storage import write_json, write_parquet
 
 INGEST_SCHEMA_VERSION = 1
@@ -24,6 +29,7 @@ REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
 REQUIRED_REFERENCE = ("clusters", "services")
 EXPORT_TABLES = ("service_log", "intercluster_projects")
 SAMPLE_MARKER = "SYNTHETIC-SAMPLE.md"
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -36,12 +42,16 @@ class IngestResult:
     files: list[FileRecord]
     synthetic_sample: bool = False
     totals: dict[str, int] = field(default_factory=dict)
+    fingerprint: str = ""
+    files_reused: int = 0
+    files_parsed: int = 0
 
     def record(self) -> dict[str, Any]:
         """The ingest.json record: files, sheets, counts and totals; paths relative to INPUTS."""
         by_reason = self.rejected["reason"].value_counts().sort_index()
         return {
             "schema_version": INGEST_SCHEMA_VERSION,
+            "fingerprint": self.fingerprint,
             "synthetic_sample": self.synthetic_sample,
             "files": [asdict(f) for f in self.files],
             "totals": self.totals,
@@ -49,14 +59,15 @@ class IngestResult:
         }
 
 
-def input_files(inputs: Path) -> list[tuple[Path, str]]:
-    """Every file under reference/ and exports/, with its path relative to INPUTS, sorted."""
+def input_files(inputs: Path) -> list[tuple[Path, str, str]]:
+    """Every file under reference/ and exports/: (path, path relative to INPUTS, sha256), sorted."""
     found = []
     for folder in ("reference", "exports"):
         root = inputs / folder
         if root.is_dir():
             found += [p for p in root.rglob("*") if p.is_file()]
-    return sorted((p, p.relative_to(inputs).as_posix()) for p in found)
+    named = sorted((p.relative_to(inputs).as_posix(), p) for p in found)
+    return [(p, relative, sha256_of(p)) for relative, p in named]
 
 
 def _reference_table(relative: str) -> TableSpec | None:
@@ -77,18 +88,65 @@ class Reference:
     records: list[FileRecord]
 
 
-def read_reference(pipeline: Pipeline, files: list[tuple[Path, str]]) -> Reference:
+def ingest_fingerprint(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
+    """Everything ingest reads: the input files' paths and bytes, the programme dates, the code."""
+    return fingerprint(
+        __version__,
+        context_key(pipeline, files),
+        [(r, sha) for _, r, sha in files],
+        (pipeline.inputs / SAMPLE_MARKER).is_file(),
+    )
+
+
+def context_key(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
+    """What parsing an export depends on besides its bytes: the reference files, the programme dates."""
+    reference = [(r, sha) for _, r, sha in files if r.startswith("reference/")]
+    vocab = (Path(__file__).resolve().parent.parent / "vocabulary.toml").read_bytes()
+    return fingerprint(
+        reference,
+        pipeline.programme.start,
+        pipeline.programme.end,
+        hashlib.sha256(vocab).hexdigest(),
+    )
+
+
+def _read_file(
+    path: Path,
+    relative: str,
+    sha: str,
+    specs: list[TableSpec],
+    ctx: ParseContext,
+    cache: FileCache,
+    progress: Progress | None,
+) -> FileOutcome:
+    """A file's outcome: from the cache when its bytes and context are unchanged, else read."""
+    outcome = cache.get(relative, sha)
+    if outcome is None:
+        outcome = ingest_file(path, relative, specs, ctx, sha)
+        cache.put(relative, sha, outcome)
+    if progress is not None:
+        progress(relative)
+    return outcome
+
+
+def read_reference(
+    pipeline: Pipeline,
+    files: list[tuple[Path, str, str]],
+    cache: FileCache | None = None,
+    progress: Progress | None = None,
+) -> Reference:
     """Read the registry, catalogue, action plan and benchmark; build the name indexes."""
+    cache = cache or FileCache(None, "")
     vocab = vocabulary()
     ctx = ParseContext(vocab, pipeline.programme.start, pipeline.programme.end)
     outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocab.tables}
     records: list[FileRecord] = []
-    reference = [(p, r) for p, r in files if r.startswith("reference/")]
+    reference = [(p, r, sha) for p, r, sha in files if r.startswith("reference/")]
     for table_name in REFERENCE_ORDER:
         spec = vocab.tables[table_name]
-        for path, relative in reference:
+        for path, relative, sha in reference:
             if skip_reason(Path(relative)) is None and _reference_table(relative) == spec:
-                outcome = ingest_file(path, relative, [spec], ctx)
+                outcome = _read_file(path, relative, sha, [spec], ctx, cache, progress)
                 records.append(outcome.record)
                 outcomes[table_name].append(outcome)
         if table_name == "clusters":
@@ -102,46 +160,59 @@ def read_reference(pipeline: Pipeline, files: list[tuple[Path, str]]) -> Referen
         if table_name == "services":
             services = _combine(table_name, outcomes[table_name])[0]
             ctx.services = name_index(services["service_id"], services["name"], services["aliases"])
-    for path, relative in reference:
+    for _, relative, sha in reference:
         reason = skip_reason(Path(relative))
         if reason is None and _reference_table(relative) is None:
             reason = "not a reference file this program knows (clusters, services, action-plan, benchmark)"
         if reason is not None:
-            records.append(FileRecord(relative, sha256_of(path), "skipped", reason))
+            records.append(FileRecord(relative, sha, "skipped", reason))
     return Reference(ctx, outcomes, records)
 
 
 def read_exports(
-    files: list[tuple[Path, str]], reference: Reference
+    files: list[tuple[Path, str, str]],
+    reference: Reference,
+    cache: FileCache | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
     """Read account managers' exports (service logs, intercluster projects)."""
+    cache = cache or FileCache(None, "")
     specs = [vocabulary().tables[name] for name in EXPORT_TABLES]
     outcomes: dict[str, list[FileOutcome]] = {name: [] for name in EXPORT_TABLES}
     records = []
-    for path, relative in files:
+    for path, relative, sha in files:
         reason = skip_reason(Path(relative))
         if reason is not None:
-            records.append(FileRecord(relative, sha256_of(path), "skipped", reason))
+            records.append(FileRecord(relative, sha, "skipped", reason))
             continue
-        outcome = ingest_file(path, relative, specs, reference.ctx)
+        outcome = _read_file(path, relative, sha, specs, reference.ctx, cache, progress)
         records.append(outcome.record)
         for name in EXPORT_TABLES:
             outcomes[name].append(outcome)
     return outcomes, records
 
 
-def ingest(pipeline: Pipeline) -> IngestResult:
-    """Read every input file of the pipeline's inputs folder into checked tables."""
+def ingest(
+    pipeline: Pipeline, cache_dir: Path | None = None, progress: Progress | None = None
+) -> IngestResult:
+    """Read every input file of the pipeline's inputs folder into checked tables.
+
+    With `cache_dir`, a file whose bytes and parse context are unchanged since an earlier
+    run is taken from the cache instead of being read again.
+    """
     inputs = pipeline.inputs
     if not inputs.is_dir():
         raise ReferenceDataError(f"{inputs}: the inputs folder does not exist.")
     files = input_files(inputs)
-    reference = read_reference(pipeline, files)
-    exports = [(p, r) for p, r in files if r.startswith("exports/")]
-    export_outcomes, export_records = read_exports(exports, reference)
+    cache = FileCache(cache_dir, context_key(pipeline, files))
+    reference = read_reference(pipeline, files, cache, progress)
+    exports = [f for f in files if f[1].startswith("exports/")]
+    export_outcomes, export_records = read_exports(exports, reference, cache, progress)
     outcomes = reference.outcomes | export_outcomes
     records = reference.records + export_records
     result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
+    result.files_reused, result.files_parsed = cache.hits, cache.misses
+    result.fingerprint = ingest_fingerprint(pipeline, files)
     require_reference(result)
     return result
 

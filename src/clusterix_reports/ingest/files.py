@@ -62,10 +62,14 @@ def sha256_of(path: Path) -> str:
 
 
 def ingest_file(
-    path: Path, relative: str, tables: Sequence[TableSpec], ctx: ParseContext
+    path: Path,
+    relative: str,
+    tables: Sequence[TableSpec],
+    ctx: ParseContext,
+    sha256: str | None = None,
 ) -> FileOutcome:
     """Read one file and parse every sheet whose header names one of `tables`."""
-    record = FileRecord(path=relative, sha256=sha256_of(path), status="read")
+    record = FileRecord(path=relative, sha256=sha256 or sha256_of(path), status="read")
     outcome = FileOutcome(record)
     try:
         workbook = read_workbook(path)

@@ -81,8 +81,8 @@ def write_pdf(
     templates: Path,
     created: dt.datetime,
     attachment: tuple[str, bytes, str] | None = None,
-) -> bytes:
-    """Lay out the HTML with its charts and return the PDF bytes (identical for identical input)."""
+) -> tuple[bytes, int]:
+    """Lay out the HTML with its charts: the PDF bytes (identical for identical input) and pages."""
     from weasyprint import HTML, Attachment
 
     with tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder:
@@ -107,7 +107,9 @@ def write_pdf(
                 )
             )
         with _fixed_clock(created):
-            return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments)
+            return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments), len(
+                document.pages
+            )
 
 
 @contextlib.contextmanager

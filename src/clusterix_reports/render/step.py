@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from clusterix_reports.pipeline import Pipeline
@@ -38,8 +39,18 @@ def report_paths(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
     }
 
 
-def render_step(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
-    """Write the period's workbook, then the PDF with the workbook attached; return their paths."""
+@dataclass
+class Rendered:
+    """What the render step wrote."""
+
+    pdf: Path
+    workbook: Path
+    pages: int
+    rows_in: int
+
+
+def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
+    """Write the period's workbook, then the PDF with the workbook attached."""
     templates = templates_dir(pipeline)
     messages = load_messages(templates, pipeline.language)
     data = read_report_data(pipeline.outputs, period_id)
@@ -54,5 +65,6 @@ def render_step(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
     charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
     html = render_html(templates, context)
     attached = (paths["workbook"].name, workbook, messages("text.attachment"))
-    atomic_write_bytes(paths["pdf"], write_pdf(html, charts, templates, created, attached))
-    return paths
+    pdf, pages = write_pdf(html, charts, templates, created, attached)
+    atomic_write_bytes(paths["pdf"], pdf)
+    return Rendered(paths["pdf"], paths["workbook"], pages, len(data.indicators))

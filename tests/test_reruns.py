@@ -1,0 +1,238 @@
+"""Reruns an analyst can trust: reuse, identical bytes, atomic publishing, the lock, exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+
+from clusterix_reports.cli import main
+from conftest import HEADER_LOG, build_workspace
+from sheetwriters import write_xlsx
+
+D = dt.date
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def add_logs(ws) -> None:
+    write_xlsx(
+        ws.export("an.xlsx"),
+        [("Log", [HEADER_LOG, ["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]])],
+    )
+    write_xlsx(
+        ws.export("bram.xlsx"),
+        [("Log", [HEADER_LOG, ["C2", "S4", D(2019, 5, 5), 2, 1, 50, "", "Bram"]])],
+    )
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    ws = build_workspace(tmp_path_factory.mktemp("reruns"))
+    add_logs(ws)
+    assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 0
+    return ws
+
+
+def run_record(ws, outputs=None) -> dict:
+    return json.loads(((outputs or ws.outputs) / "reports" / "2019Q4" / "run.json").read_text())
+
+
+def published(outputs: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(outputs).as_posix(): p.read_bytes()
+        for p in sorted(outputs.rglob("*"))
+        if p.is_file() and not p.relative_to(outputs).as_posix().startswith(".")
+    }
+
+
+def test_run_json_validates_against_its_documented_schema(first_run) -> None:
+    schema = json.loads((ROOT / "docs" / "run.schema.json").read_text())
+    record = run_record(first_run)
+    jsonschema.validate(record, schema)
+    assert [s["name"] for s in record["steps"]] == ["ingest", "compute", "render"]
+    outputs = {o["path"]: o for o in record["outputs"]}
+    assert outputs["reports/2019Q4/progress-report-2019Q4.pdf"]["pages"] >= 9
+    assert outputs["data/service_log.parquet"]["rows"] == 2
+    assert str(first_run.root) not in json.dumps(record)
+
+
+def test_the_same_inputs_in_two_outputs_folders_give_identical_bytes(first_run, tmp_path) -> None:
+    other = tmp_path / "other"
+    assert (
+        main(
+            [
+                "run",
+                "--pipeline",
+                str(first_run.pipeline_file),
+                "--period",
+                "2019Q4",
+                "--outputs",
+                str(other),
+            ]
+        )
+        == 0
+    )
+    mine, theirs = published(first_run.outputs), published(other)
+    assert mine.keys() == theirs.keys()
+    for name in mine:
+        if not name.endswith("run.json"):
+            assert mine[name] == theirs[name], name
+
+
+def test_a_second_run_with_nothing_changed_reuses_every_step(first_run, capsys) -> None:
+    before = published(first_run.outputs)
+    assert main(["run", "--pipeline", str(first_run.pipeline_file), "--period", "2019Q4"]) == 0
+    assert [s["status"] for s in run_record(first_run)["steps"]] == ["reused", "reused", "reused"]
+    after = published(first_run.outputs)
+    assert {k: v for k, v in after.items() if not k.endswith("run.json")} == {
+        k: v for k, v in before.items() if not k.endswith("run.json")
+    }
+    assert (
+        main(["run", "--pipeline", str(first_run.pipeline_file), "--period", "2019Q4", "--dry-run"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "ingest: reuse (input files unchanged)" in out and "render: reuse" in out
+
+
+def test_changing_one_export_reads_only_that_file_again(first_run) -> None:
+    write_xlsx(
+        first_run.export("bram.xlsx"),
+        [("Log", [HEADER_LOG, ["C3", "S4", D(2019, 12, 5), 2, 1, 50, "", "B"]])],
+    )
+    assert main(["run", "--pipeline", str(first_run.pipeline_file), "--period", "2019Q4"]) == 0
+    ingest = run_record(first_run)["steps"][0]
+    assert ingest["status"] == "ran"
+    assert ingest["details"] == {"files_parsed": 1, "files_reused": 5}
+    assert [s["status"] for s in run_record(first_run)["steps"][1:]] == ["ran", "ran"]
+    assert (
+        main(["run", "--pipeline", str(first_run.pipeline_file), "--period", "2019Q4", "--force"])
+        == 0
+    )
+    assert [s["status"] for s in run_record(first_run)["steps"]] == ["ran", "ran", "ran"]
+
+
+def readable(outputs: Path) -> None:
+    """Every published output opens: no half-written file anywhere."""
+    for path in outputs.rglob("*"):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(outputs).parts):
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".parquet":
+            pq.read_table(path)
+        elif path.suffix == ".pdf":
+            assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF"), path
+        elif path.suffix == ".xlsx":
+            assert zipfile.ZipFile(path).testzip() is None
+        elif path.suffix == ".json":
+            json.loads(data)
+
+
+def test_kill_9_at_any_moment_leaves_the_previous_outputs_whole(tmp_path) -> None:
+    ws = build_workspace(tmp_path)
+    add_logs(ws)
+    command = [
+        sys.executable,
+        "-m",
+        "clusterix_reports",
+        "run",
+        "--pipeline",
+        str(ws.pipeline_file),
+        "--period",
+        "2019Q4",
+        "--quiet",
+    ]
+    subprocess.run(command, check=True, timeout=300)
+    good = published(ws.outputs)
+    for delay in (0.3, 1.0, 2.0, 3.5, 5.0):
+        write_xlsx(
+            ws.export("an.xlsx"),
+            [
+                (
+                    "Log",
+                    [
+                        HEADER_LOG,
+                        ["C1", "S1", D(2019, 10, int(delay * 2) + 1), 4, 2, 100, "", "An"],
+                    ],
+                )
+            ],
+        )
+        process = subprocess.Popen([*command, "--force"])
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        readable(ws.outputs)
+        now = published(ws.outputs)
+        changed = {k for k in now if now[k] != good.get(k)}
+        assert (
+            not changed or "reports/2019Q4/run.json" in changed
+        )  # all old, or the new run published
+        good = now
+    done = subprocess.run([*command, "--wait", "10"], timeout=300)
+    assert done.returncode == 0  # the dead runs' lock and staging do not get in the way
+    assert not list(ws.outputs.glob(".staging-*"))
+    readable(ws.outputs)
+
+
+def test_a_second_run_waits_then_names_who_holds_the_outputs(first_run, capsys) -> None:
+    from filelock import FileLock
+
+    holder = first_run.outputs / ".lock-holder"
+    with FileLock(first_run.outputs / ".lock"):
+        holder.write_text("process 4242 (clusterix-reports run)\n")
+        started = time.perf_counter()
+        code = main(
+            [
+                "run",
+                "--pipeline",
+                str(first_run.pipeline_file),
+                "--period",
+                "2019Q4",
+                "--wait",
+                "0.5",
+            ]
+        )
+        waited = time.perf_counter() - started
+    holder.unlink()
+    assert code == 2 and waited >= 0.5
+    assert "in use by process 4242" in capsys.readouterr().err
+
+
+def test_exit_codes(first_run, monkeypatch, capsys) -> None:
+    pipeline = str(first_run.pipeline_file)
+    assert main(["run", "--pipeline", pipeline, "--period", "2019Q4"]) == 0
+    assert main(["run", "--pipeline", pipeline, "--period", "nonsense"]) == 2
+    assert main(["run", "--pipeline", str(first_run.root / "missing.toml")]) == 2
+    bad = write_xlsx(
+        first_run.export("bad.xlsx"), [("Log", [HEADER_LOG, ["Nobody", "S1", D(2019, 11, 5)]])]
+    )
+    before = published(first_run.outputs)
+    before.pop("failed-run.json", None)  # left by the run with a bad period
+    assert main(["run", "--pipeline", pipeline, "--period", "2019Q4", "--strict"]) == 3
+    after = published(first_run.outputs)
+    assert after.pop(
+        "failed-run.json"
+    )  # a note of where the run stopped, beside the untouched outputs
+    assert after == before
+    bad.unlink()
+    import clusterix_reports.run as run_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(run_module, "_step_compute", broken)
+    assert main(["run", "--pipeline", pipeline, "--period", "2019Q4", "--force"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("clusterix-reports: unexpected error (RuntimeError: disk on fire)")
+    failed = json.loads((first_run.outputs / "failed-run.json").read_text())
+    assert failed["steps"][-1] == {"name": "compute", "status": "failed", "error": "disk on fire"}
+    readable(first_run.outputs)
