@@ -278,3 +278,30 @@ def test_the_fetcher_refuses_everything_outside_the_report_files(tmp_path) -> No
     ]:
         with pytest.raises(FatalURLFetchingError):
             fetch(url)
+
+
+def test_thousands_of_rejections_are_summarised_in_the_pdf_and_listed_in_the_workbook(
+    tmp_path_factory,
+) -> None:
+    import openpyxl
+
+    rows = [["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]]
+    rows += [[f"Nobody {i}", "S1", D(2019, 11, 5), 1, 1, 1, "", "An"] for i in range(300)]
+    ws, pdf = rendered(tmp_path_factory, "many", rows)
+    text = re.sub(r"\s+", " ", pdf_text(pdf))
+    assert "40 of 300 rejected rows are listed here" in text
+    assert "Nobody 39" in text and "Nobody 299" not in text
+    book = openpyxl.load_workbook(pdf.with_name("indicators-2019Q4.xlsx"), read_only=True)
+    assert book["Data quality"].max_row == 301
+
+
+def test_a_render_past_its_time_limit_stops_with_one_sentence(tmp_path_factory, capsys) -> None:
+    from conftest import PIPELINE
+
+    ws = build_workspace(
+        tmp_path_factory.mktemp("slow"), PIPELINE + "\n[limits]\nrender_seconds = 1\n"
+    )
+    write_xlsx(ws.export("log.xlsx"), [("Log", [HEADER_LOG, *ROWS])])
+    assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 1
+    assert "rendering the PDF took longer than 1 s" in capsys.readouterr().err
+    assert not (ws.outputs / "reports" / "2019Q4" / "progress-report-2019Q4.pdf").exists()

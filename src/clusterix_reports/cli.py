@@ -102,6 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     from clusterix_reports import commands
 
     try:
+        import defusedxml  # noqa: F401 - required: openpyxl and the ods check parse XML through it
+    except ImportError:
+        print(
+            "clusterix-reports: the package defusedxml is missing; install it (pip install defusedxml): "
+            "it protects XML parsing against hostile files.",
+            file=sys.stderr,
+        )
+        return int(ExitCode.UNEXPECTED)
+
+    try:
         return int(getattr(commands, args.command)(args))
     except UserError as exc:
         if args.debug:

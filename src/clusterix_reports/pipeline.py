@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterix_reports.errors import PipelineError
+from clusterix_reports.limits import LIMIT_KEYS, Limits
 
 PERIOD_KINDS = ("quarter", "half", "year", "reporting")
 LANGUAGES = ("en", "nl")
@@ -44,6 +45,7 @@ class Pipeline:
     benchmark_tolerance: float = 0.25
     language: str = "en"
     templates: Path | None = None
+    limits: Limits = field(default_factory=Limits)
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,6 +70,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool, Any]]] = {
         "language": ((str,), False, "en"),
         "templates": ((str,), False, None),
     },
+    "limits": {key: ((int,), False, getattr(Limits(), key)) for key in LIMIT_KEYS},
 }
 _OPEN_SECTIONS = ("periods", "targets")
 _TYPE_WORDS = {
@@ -125,6 +128,7 @@ def load_pipeline(path: Path, inputs: Path | None = None, outputs: Path | None =
         benchmark_tolerance=float(values["benchmark"]["tolerance"]),
         language=report["language"],
         templates=(base / report["templates"]).resolve() if report["templates"] else None,
+        limits=_limits(path, values["limits"]),
         settings=raw,
     )
 
@@ -163,6 +167,16 @@ def _checked_sections(path: Path, raw: dict[str, Any]) -> dict[str, dict[str, An
                 )
             values[section][key] = value
     return values
+
+
+def _limits(path: Path, values: dict[str, Any]) -> Limits:
+    """The [limits] section: whole numbers above 0."""
+    for key, value in values.items():
+        if value <= 0:
+            raise PipelineError(
+                f"{path}: [limits] {key} must be a whole number above 0, not {value!r}."
+            )
+    return Limits(**values)
 
 
 def _named_periods(path: Path, periods: Any) -> dict[str, tuple[dt.date, dt.date]]:

@@ -35,7 +35,7 @@ def validate_paths(pipeline: Pipeline, paths: list[Path]) -> tuple[list[str], li
     """(problems, notes): unreadable files, failed sheets and rejected values; skipped sheets."""
     reference = read_reference(pipeline, input_files(pipeline.inputs))
     require_reference(combine(reference.outcomes, reference.records))
-    outcomes, records = read_exports(_named_files(paths), reference)
+    outcomes, records = read_exports(_named_files(paths), reference, limits=pipeline.limits)
     result = combine(outcomes, records)
     lines, notes = [], []
     for record in result.files:

@@ -14,12 +14,14 @@ from clusterix_reports import __version__
 from clusterix_reports.errors import ReferenceDataError
 from clusterix_reports.ingest.cache import FileCache
 from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
-from clusterix_reports.ingest.files import FileOutcome, FileRecord, ingest_file, sha256_of
+from clusterix_reports.ingest.files import FileOutcome, FileRecord, sha256_of
 from clusterix_reports.ingest.read import skip_reason
 from clusterix_reports.ingest.schemas import SCHEMAS
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
 from clusterix_reports.ingest.values import name_index
 from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
+from clusterix_reports.ingest.workers import UNCERTAIN, Job, parse_in_workers
+from clusterix_reports.limits import Limits
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.record import fingerprint
 from clusterix_reports.storage import write_json, write_parquet
@@ -110,23 +112,38 @@ def context_key(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
     )
 
 
-def _read_file(
-    path: Path,
-    relative: str,
-    sha: str,
-    specs: list[TableSpec],
-    ctx: ParseContext,
-    cache: FileCache,
-    progress: Progress | None,
-) -> FileOutcome:
-    """A file's outcome: from the cache when its bytes and context are unchanged, else read."""
-    outcome = cache.get(relative, sha)
-    if outcome is None:
-        outcome = ingest_file(path, relative, specs, ctx, sha)
-        cache.put(relative, sha, outcome)
-    if progress is not None:
-        progress(relative)
-    return outcome
+def parse_files(
+    jobs: list[Job], ctx: ParseContext, limits: Limits, cache: FileCache, progress: Progress | None
+) -> dict[str, FileOutcome]:
+    """Each job's outcome by relative path: from the cache when unchanged, else parsed in a worker."""
+    outcomes: dict[str, FileOutcome] = {}
+    todo = []
+    for job in jobs:
+        cached = cache.get(job.relative, job.sha256)
+        if cached is None:
+            todo.append(job)
+        else:
+            outcomes[job.relative] = cached
+            if progress is not None:
+                progress(job.relative)
+    for job, outcome in parse_in_workers(todo, ctx, limits):
+        outcomes[job.relative] = outcome
+        if not outcome.record.reason.startswith(UNCERTAIN):
+            cache.put(job.relative, job.sha256, outcome)
+        if progress is not None:
+            progress(job.relative)
+    return outcomes
+
+
+def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -> list[FileRecord]:
+    records = []
+    for _, relative, sha in files:
+        reason = skip_reason(Path(relative))
+        if reason is None and not known(relative):
+            reason = "not a reference file this program knows (clusters, services, action-plan, benchmark)"
+        if reason is not None:
+            records.append(FileRecord(relative, sha, "skipped", reason))
+    return records
 
 
 def read_reference(
@@ -139,33 +156,27 @@ def read_reference(
     cache = cache or FileCache(None, "")
     vocab = vocabulary()
     ctx = ParseContext(vocab, pipeline.programme.start, pipeline.programme.end)
+    reference = [f for f in files if f[1].startswith("reference/")]
+    jobs = [
+        Job(p, r, sha, (spec.name,))
+        for p, r, sha in reference
+        if skip_reason(Path(r)) is None and (spec := _reference_table(r)) is not None
+    ]
+    parsed = parse_files(jobs, ctx, pipeline.limits, cache, progress)
     outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocab.tables}
-    records: list[FileRecord] = []
-    reference = [(p, r, sha) for p, r, sha in files if r.startswith("reference/")]
-    for table_name in REFERENCE_ORDER:
-        spec = vocab.tables[table_name]
-        for path, relative, sha in reference:
-            if skip_reason(Path(relative)) is None and _reference_table(relative) == spec:
-                outcome = _read_file(path, relative, sha, [spec], ctx, cache, progress)
-                records.append(outcome.record)
-                outcomes[table_name].append(outcome)
-        if table_name == "clusters":
-            clusters = _combine(table_name, outcomes[table_name])[0]
-            ctx.clusters = name_index(clusters["cluster_id"], clusters["name"], clusters["aliases"])
-            ctx.cluster_managers = {
-                c: m
-                for c, m in zip(clusters["cluster_id"], clusters["account_manager"], strict=True)
-                if isinstance(m, str)
-            }
-        if table_name == "services":
-            services = _combine(table_name, outcomes[table_name])[0]
-            ctx.services = name_index(services["service_id"], services["name"], services["aliases"])
-    for _, relative, sha in reference:
-        reason = skip_reason(Path(relative))
-        if reason is None and _reference_table(relative) is None:
-            reason = "not a reference file this program knows (clusters, services, action-plan, benchmark)"
-        if reason is not None:
-            records.append(FileRecord(relative, sha, "skipped", reason))
+    for job in jobs:
+        outcomes[job.tables[0]].append(parsed[job.relative])
+    clusters = _combine("clusters", outcomes["clusters"])[0]
+    ctx.clusters = name_index(clusters["cluster_id"], clusters["name"], clusters["aliases"])
+    ctx.cluster_managers = {
+        c: m
+        for c, m in zip(clusters["cluster_id"], clusters["account_manager"], strict=True)
+        if isinstance(m, str)
+    }
+    services = _combine("services", outcomes["services"])[0]
+    ctx.services = name_index(services["service_id"], services["name"], services["aliases"])
+    records = [parsed[job.relative].record for job in jobs]
+    records += _skipped(reference, lambda r: _reference_table(r) is not None)
     return Reference(ctx, outcomes, records)
 
 
@@ -174,21 +185,14 @@ def read_exports(
     reference: Reference,
     cache: FileCache | None = None,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
     """Read account managers' exports (service logs, intercluster projects)."""
     cache = cache or FileCache(None, "")
-    specs = [vocabulary().tables[name] for name in EXPORT_TABLES]
-    outcomes: dict[str, list[FileOutcome]] = {name: [] for name in EXPORT_TABLES}
-    records = []
-    for path, relative, sha in files:
-        reason = skip_reason(Path(relative))
-        if reason is not None:
-            records.append(FileRecord(relative, sha, "skipped", reason))
-            continue
-        outcome = _read_file(path, relative, sha, specs, reference.ctx, cache, progress)
-        records.append(outcome.record)
-        for name in EXPORT_TABLES:
-            outcomes[name].append(outcome)
+    jobs = [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r)) is None]
+    parsed = parse_files(jobs, reference.ctx, limits or Limits(), cache, progress)
+    outcomes = {name: [parsed[job.relative] for job in jobs] for name in EXPORT_TABLES}
+    records = [parsed[job.relative].record for job in jobs] + _skipped(files, lambda r: True)
     return outcomes, records
 
 
@@ -207,7 +211,9 @@ def ingest(
     cache = FileCache(cache_dir, context_key(pipeline, files))
     reference = read_reference(pipeline, files, cache, progress)
     exports = [f for f in files if f[1].startswith("exports/")]
-    export_outcomes, export_records = read_exports(exports, reference, cache, progress)
+    export_outcomes, export_records = read_exports(
+        exports, reference, cache, progress, pipeline.limits
+    )
     outcomes = reference.outcomes | export_outcomes
     records = reference.records + export_records
     result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())

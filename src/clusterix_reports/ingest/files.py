@@ -14,6 +14,7 @@ from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
 from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
 from clusterix_reports.ingest.tables import ParseContext, SheetTable, build_sheet_table
 from clusterix_reports.ingest.vocabulary import TableSpec
+from clusterix_reports.limits import Limits
 
 
 @dataclass
@@ -67,12 +68,13 @@ def ingest_file(
     tables: Sequence[TableSpec],
     ctx: ParseContext,
     sha256: str | None = None,
+    limits: Limits | None = None,
 ) -> FileOutcome:
     """Read one file and parse every sheet whose header names one of `tables`."""
     record = FileRecord(path=relative, sha256=sha256 or sha256_of(path), status="read")
     outcome = FileOutcome(record)
     try:
-        workbook = read_workbook(path)
+        workbook = read_workbook(path, limits or Limits())
     except UnreadableFileError as exc:
         record.status, record.reason = "failed", str(exc)
         return outcome

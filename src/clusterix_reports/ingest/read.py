@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clusterix_reports.limits import Limits
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-MAX_FILE_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
@@ -53,14 +54,14 @@ def skip_reason(relative: Path) -> str | None:
     return None
 
 
-def sniff_format(path: Path) -> str:
+def sniff_format(path: Path, limits: Limits) -> str:
     """The real format of a file from its bytes: xlsx, ods, xls or csv; raise UnreadableFileError."""
     size = path.stat().st_size
     if size == 0:
         raise UnreadableFileError("the file is empty")
-    if size > MAX_FILE_BYTES:
+    if size > limits.max_file_mb * 2**20:
         raise UnreadableFileError(
-            f"the file is too large ({size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+            f"the file is too large ({size / 2**20:,.0f} MiB; the limit is {limits.max_file_mb} MiB)"
         )
     with path.open("rb") as handle:
         head = handle.read(8)
@@ -114,15 +115,19 @@ def _ole_format(path: Path) -> str:
     return "xls"
 
 
-def read_workbook(path: Path) -> RawWorkbook:
+def read_workbook(path: Path, limits: Limits) -> RawWorkbook:
     """Read every sheet of a spreadsheet file as raw cells; raise UnreadableFileError."""
-    kind = sniff_format(path)
+    kind = sniff_format(path, limits)
     if kind == "csv":
-        return RawWorkbook("csv", [RawSheet(name=path.stem, rows=read_csv_rows(path))])
-    return RawWorkbook(kind, _read_with_calamine(path, kind))
+        return RawWorkbook("csv", [RawSheet(name=path.stem, rows=read_csv_rows(path, limits))])
+    if kind in ("xlsx", "ods"):
+        from clusterix_reports.ingest.guard import check_archive
+
+        check_archive(path, kind, limits)
+    return RawWorkbook(kind, _read_with_calamine(path, kind, limits))
 
 
-def _read_with_calamine(path: Path, kind: str) -> list[RawSheet]:
+def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     date1904 = kind == "xlsx" and _is_1904(path)
@@ -135,6 +140,11 @@ def _read_with_calamine(path: Path, kind: str) -> list[RawSheet]:
                 sheets.append(RawSheet(meta.name, [], hidden=hidden, kind="chart or macro sheet"))
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            if sheet.height * sheet.width > limits.max_cells_per_sheet:
+                raise UnreadableFileError(
+                    f"sheet {meta.name} holds {sheet.height:,} rows × {sheet.width:,} columns, more than "
+                    f"{limits.max_cells_per_sheet:,} cells: delete the empty rows and columns around the data"
+                )
             rows = sheet.to_python(skip_empty_area=True) if sheet.height else []
             first_row = sheet.start[0] + 1 if sheet.start else 1
             first_col = sheet.start[1] if sheet.start else 0
@@ -165,13 +175,24 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv_rows(path: Path) -> list[list[Any]]:
+def read_csv_rows(path: Path, limits: Limits) -> list[list[Any]]:
     """The rows of a csv file, with its separator (`;` or `,`) found from its lines."""
     text = decode_text(path.read_bytes())
     if "\x00" in text:
         raise UnreadableFileError("the file holds NUL bytes; it is not a text (csv) file")
     delimiter = guess_delimiter(text)
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows, cells = [], 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            cells += len(row)
+            if cells > limits.max_cells_per_sheet:
+                raise UnreadableFileError(
+                    f"the file holds more than {limits.max_cells_per_sheet:,} cells"
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise UnreadableFileError(f"the csv file is malformed ({exc})") from None
+    return rows
 
 
 def guess_delimiter(text: str) -> str:

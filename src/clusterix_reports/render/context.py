@@ -29,7 +29,8 @@ KEY_FIGURES = (
     "intercluster_projects_approved",
     "budget_use_pct",
 )
-FIRST_REJECTED = 40
+FIRST_REJECTED = 40  # the PDF lists this many rejected rows; the workbook lists them all
+MAX_LISTED = 150  # files and projects listed in the PDF before it refers to the workbook
 STEP_STATUSES = ("completed", "ongoing", "delayed", "not started")
 
 
@@ -238,9 +239,11 @@ def _projects(data: ReportData, lang: str) -> dict[str, Any]:
     in_period = data.projects[data.projects["approved_in_period"]]
     cumulative = data.projects[data.projects["counted_cumulative"]]
     return {
-        "in_period": rows(in_period),
+        "in_period": rows(in_period.head(MAX_LISTED)),
+        "in_period_count": len(in_period),
         "in_period_budget": fmt.number(in_period["budget_eur"].sum(), lang),
-        "cumulative": rows(cumulative),
+        "cumulative": rows(cumulative.head(MAX_LISTED)),
+        "cumulative_count": len(cumulative),
         "cumulative_budget": fmt.number(cumulative["budget_eur"].sum(), lang),
     }
 
@@ -324,7 +327,10 @@ def _quality(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
     ]
     totals = record["totals"]
     return {
-        "files": files,
+        "files": files[:MAX_LISTED],
+        "more_files": t("text.more_listed", shown=MAX_LISTED, total=len(files))
+        if len(files) > MAX_LISTED
+        else "",
         "rows": t(
             "text.rows_summary",
             loaded=fmt.number(totals["rows_loaded"], lang),

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
+from clusterix_reports.errors import ExitCode, UserError
+
 PDF_VARIANT = "pdf/a-3a"  # tagged PDF/A-3; the PDF/UA-1 identification is added to the XMP
 PDFUA_XMP = (
     b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -75,17 +77,44 @@ def _fetcher(allowed_roots: list[Path]):
     return LocalOnlyFetcher(fail_on_errors=True)
 
 
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Stop a render that takes longer than `seconds` (where the system has alarms)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise UserError(
+            f"rendering the PDF took longer than {seconds} s ([limits] render_seconds); the report is too "
+            "large to lay out, or the machine is overloaded",
+            ExitCode.UNEXPECTED,
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def write_pdf(
     html: str,
     charts: dict[str, str],
     templates: Path,
     created: dt.datetime,
     attachment: tuple[str, bytes, str] | None = None,
+    seconds: int = 600,
 ) -> tuple[bytes, int]:
     """Lay out the HTML with its charts: the PDF bytes (identical for identical input) and pages."""
     from weasyprint import HTML, Attachment
 
-    with tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder:
+    with tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder, time_limit(seconds):
         assets = Path(folder)
         for name, svg in charts.items():
             (assets / f"{name}.svg").write_text(svg, encoding="utf-8")

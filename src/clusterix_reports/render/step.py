@@ -65,6 +65,8 @@ def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
     charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
     html = render_html(templates, context)
     attached = (paths["workbook"].name, workbook, messages("text.attachment"))
-    pdf, pages = write_pdf(html, charts, templates, created, attached)
+    pdf, pages = write_pdf(
+        html, charts, templates, created, attached, pipeline.limits.render_seconds
+    )
     atomic_write_bytes(paths["pdf"], pdf)
     return Rendered(paths["pdf"], paths["workbook"], pages, len(data.indicators))

@@ -1,0 +1,122 @@
+"""Checks before a file is parsed: zip bombs, XML entity tricks, sheets that declare too many cells.
+
+They read the archive as a stream and stop as soon as a limit is passed, so a hostile file
+costs little; the worker process that runs them has its own memory and time limits too.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from clusterix_reports.ingest.read import UnreadableFileError
+from clusterix_reports.limits import Limits
+
+CHUNK = 1 << 20
+_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def check_archive(path: Path, kind: str, limits: Limits) -> None:
+    """Stream every member of an xlsx or ods: total size, compression ratio, entities, declared cells."""
+    budget = limits.max_unpacked_mb * 2**20
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                budget = _check_member(archive, info, kind, budget, limits)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise UnreadableFileError(f"the file is corrupt (a damaged zip archive: {exc})") from None
+
+
+def _check_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: Limits
+) -> int:
+    unpacked, head = 0, b""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    checks_cells = kind == "xlsx" and info.filename.startswith("xl/worksheets/")
+    with archive.open(info) as member:
+        while chunk := member.read(CHUNK):
+            unpacked += len(chunk)
+            if unpacked > budget:
+                raise UnreadableFileError(
+                    f"the file unpacks to more than {limits.max_unpacked_mb} MiB (a zip bomb, or far too "
+                    "large for an export)"
+                )
+            if is_xml and len(head) < 65536:
+                head += chunk[: 65536 - len(head)]
+    ratio = unpacked / max(info.compress_size, 1)
+    if unpacked > CHUNK and ratio > limits.max_compression_ratio:
+        raise UnreadableFileError(
+            f"{info.filename} is compressed {ratio:,.0f} times (a zip bomb); the limit is "
+            f"{limits.max_compression_ratio}"
+        )
+    if is_xml and _ENTITY.search(head):
+        raise UnreadableFileError(
+            "the file declares XML entities (a DOCTYPE), which spreadsheet programs never write; "
+            "it may be an XML bomb or try to read other files"
+        )
+    if checks_cells and (match := _DIMENSION.search(head)):
+        first_col, first_row, last_col, last_row = match.groups()
+        if last_col:
+            cells = (int(last_row) - int(first_row) + 1) * (
+                _column_number(last_col) - _column_number(first_col) + 1
+            )
+            if cells > limits.max_cells_per_sheet:
+                raise UnreadableFileError(
+                    f"a sheet declares {cells:,} cells ({match.group(0).decode()}); the limit is "
+                    f"{limits.max_cells_per_sheet:,}: delete the empty rows and columns below and right of the data"
+                )
+    if kind == "ods" and info.filename == "content.xml":
+        from xml.etree.ElementTree import ParseError
+
+        from defusedxml import DefusedXmlException
+
+        try:
+            with archive.open(info) as member:
+                _check_ods_cells(member, limits)
+        except (DefusedXmlException, ParseError) as exc:
+            raise UnreadableFileError(
+                f"the spreadsheet's content is not valid XML ({exc})"
+            ) from None
+    return budget - unpacked
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _check_ods_cells(stream, limits: Limits) -> None:
+    """Cells with content that an ods sheet holds once its repeated rows and columns are expanded.
+
+    LibreOffice writes a million repeated *empty* rows below every sheet: those cost nothing.
+    Repeated rows that hold values would be materialised by any reader.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    cells = 0
+    for event, element in iterparse(stream, events=("start", "end")):
+        if event == "start" and element.tag == f"{_TABLE}table":
+            cells = 0
+        if event != "end" or element.tag != f"{_TABLE}table-row":
+            continue
+        rows = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+        filled = sum(
+            int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+            for cell in element
+            if cell.get(f"{_OFFICE}value-type") or len(cell)
+        )
+        cells += rows * filled
+        element.clear()
+        if cells > limits.max_cells_per_sheet:
+            raise UnreadableFileError(
+                f"a sheet repeats rows with values to more than {limits.max_cells_per_sheet:,} cells; "
+                "the limit keeps one file from exhausting the machine"
+            )
