@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from clusterix_reports.pipeline import Pipeline, load_pipeline
+
 from sheetwriters import write_csv, write_xlsx
 
 D = dt.date

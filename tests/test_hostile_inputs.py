@@ -13,18 +13,18 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
-from conftest import HEADER_LOG, Workspace, build_workspace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
-from sheetwriters import write_csv, write_ods, write_xlsx
 
 from clusterix_reports.ingest.files import ingest_file
 from clusterix_reports.ingest.tables import ParseContext
 from clusterix_reports.ingest.vocabulary import vocabulary
 from clusterix_reports.ingest.workers import Job, parse_in_workers
 from clusterix_reports.limits import Limits
+
+from conftest import HEADER_LOG, Workspace, build_workspace
+from sheetwriters import write_csv, write_ods, write_xlsx
 
 D = dt.date
 GOOD_ROW = ["C1", "S1", D(2019, 11, 5), 4, 2, 100, "fine", "An"]
@@ -69,10 +69,10 @@ def hostile_files(ws: Workspace, tmp: Path) -> dict[str, str]:
         ' count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
     ).encode()
     external = (
-        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>'
-    ).encode()
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>'
+    )
     far = (
         '<row r="1"><c r="A1" t="inlineStr"><is><t>Cluster</t></is></c></row>'
         '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'

@@ -14,6 +14,7 @@ from clusterix_reports.compute.compare import benchmark_comparison, peer_compari
 from clusterix_reports.compute.table import Tables, indicator_table
 from clusterix_reports.periods import parse_period
 from clusterix_reports.pipeline import load_pipeline
+
 from conftest import PIPELINE
 
 T = pd.Timestamp

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from clusterix_reports.ingest import ingest
+
 from conftest import Workspace
 from sheetwriters import (
     convert_with_libreoffice,

@@ -10,6 +10,7 @@ import pandas as pd
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from clusterix_reports.ingest import ingest
+
 from conftest import Workspace
 from sheetwriters import write_csv, write_ods, write_xlsx
 

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from clusterix_reports.cli import main
+
 from conftest import HEADER_LOG, build_workspace
 from sheetwriters import write_xlsx
 
@@ -287,7 +288,7 @@ def test_thousands_of_rejections_are_summarised_in_the_pdf_and_listed_in_the_wor
 
     rows = [["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]]
     rows += [[f"Nobody {i}", "S1", D(2019, 11, 5), 1, 1, 1, "", "An"] for i in range(300)]
-    ws, pdf = rendered(tmp_path_factory, "many", rows)
+    _, pdf = rendered(tmp_path_factory, "many", rows)
     text = re.sub(r"\s+", " ", pdf_text(pdf))
     assert "40 of 300 rejected rows are listed here" in text
     assert "Nobody 39" in text and "Nobody 299" not in text

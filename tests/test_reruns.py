@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clusterix_reports.cli import main
+
 from conftest import HEADER_LOG, build_workspace
 from sheetwriters import write_xlsx
 

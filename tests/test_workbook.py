@@ -11,6 +11,7 @@ import pytest
 
 from clusterix_reports.cli import main
 from clusterix_reports.ingest import ingest
+
 from conftest import HEADER_LOG, PIPELINE, build_workspace
 from sheetwriters import libreoffice, write_csv, write_xlsx
 
