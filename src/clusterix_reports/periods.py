@@ -6,6 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from clusterix_reports.errors import UserError
+
+if TYPE_CHECKING:
+    from clusterix_reports.pipeline import Pipeline
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})H([12])$")
@@ -142,3 +148,27 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def choose_period(pipeline: Pipeline, asked: str | None, days: Iterable[dt.date] | None) -> Period:
+    """The period asked for, else the latest period of the default kind holding service-log data."""
+    named = pipeline.named_periods
+    if asked:
+        period = parse_period(asked, named)
+        if period is None:
+            names = ", ".join(named) or "none"
+            raise UserError(
+                f"--period {asked!r} is not a period: use 2019Q4, 2019H2, 2019 or a reporting "
+                f"period of {pipeline.path.name} ({names})."
+            )
+        return period
+    default = pipeline.default_period
+    if default in named:
+        return parse_period(default, named)  # type: ignore[return-value]
+    kind = "named" if default == "reporting" else default
+    found = latest_period_with_data(kind, days or [], named)
+    if found is None:
+        raise UserError(
+            "no service-log row falls in any period of the default kind; give --period."
+        )
+    return found

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clusterix_reports.pipeline import Pipeline
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -18,3 +22,8 @@ def shipped_dir(name: str) -> Path:
 def default_pipeline_file() -> Path:
     """The shipped default pipeline: quarterly monitoring of the Flanders action plan."""
     return shipped_dir("pipelines") / "quarterly.toml"
+
+
+def templates_dir(pipeline: Pipeline) -> Path:
+    """The pipeline's templates folder, else the shipped one."""
+    return pipeline.templates or shipped_dir("templates")

@@ -20,6 +20,7 @@ from typing import Any
 from clusterix_reports import __version__
 from clusterix_reports.console import Console
 from clusterix_reports.errors import ExitCode, StrictModeError
+from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.publish import (
     link_or_copy,
@@ -88,7 +89,7 @@ class RunState:
 
 
 def _sha256(path: Path) -> str:
-    from clusterix_reports.ingest.files import sha256_of
+    from clusterix_reports.inventory import sha256_of
 
     return sha256_of(path)
 
@@ -117,7 +118,7 @@ def _previous_step(previous: dict[str, Any] | None, name: str) -> dict[str, Any]
 
 def decide_ingest(pipeline: Pipeline, force: bool) -> Decision:
     """Reuse the published data/ when the input files and settings are unchanged."""
-    from clusterix_reports.ingest import ingest_fingerprint, input_files
+    from clusterix_reports.inventory import ingest_fingerprint, input_files
 
     fp = (
         ingest_fingerprint(pipeline, input_files(pipeline.inputs))
@@ -198,7 +199,6 @@ def _link_published(state: RunState, names: list[str]) -> None:
 
 
 def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
-    from clusterix_reports.ingest import ingest, input_files, write_ingest
     from clusterix_reports.summary import ingest_summary
 
     started = time.perf_counter()
@@ -210,6 +210,9 @@ def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
             (state.pipeline.outputs / "data" / "ingest.json").read_text(encoding="utf-8")
         )
     else:
+        from clusterix_reports.ingest import ingest, write_ingest
+        from clusterix_reports.inventory import input_files
+
         files = input_files(state.pipeline.inputs)
         with state.console.progress("ingest: reading files", len(files)) as advance:
             result = ingest(
@@ -239,28 +242,35 @@ def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
 
 
 def _choose_period(state: RunState, asked: str | None) -> str:
-    import pyarrow.parquet as pq
+    if asked:
+        return choose_period(state.pipeline, asked, None).id
+    import pyarrow.parquet as pq  # ParquetFile, unlike read_table, does not import pandas
 
-    from clusterix_reports.compute.step import choose_period
+    dates = pq.ParquetFile(state.pipeline.outputs / "data" / "service_log.parquet").read(
+        columns=["date"]
+    )
+    days = {d for d in dates.column("date").to_pylist() if d is not None}
+    return choose_period(state.pipeline, None, days).id
 
-    dates = pq.read_table(state.pipeline.outputs / "data" / "service_log.parquet", columns=["date"])
-    days = dates.column("date").to_pandas().astype("datetime64[ns]")
-    return choose_period(state.pipeline, asked, days).id
 
-
-def _step_compute(state: RunState, decision: Decision) -> None:
-    from clusterix_reports.compute.step import choose_period, compute_step, headline_summary
-    from clusterix_reports.storage import read_parquet
-
+def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] | None) -> None:
     started = time.perf_counter()
     names = _compute_outputs(state.period_id or "")
     if decision.reuse:
         _link_published(state, names)
+        before = _previous_step(previous, "compute") or {}
+        headline, rows_out = before.get("details", {}).get("headline", ""), before.get("rows_out")
     else:
+        from clusterix_reports.compute.step import compute_step, headline_summary
+        from clusterix_reports.storage import read_parquet
+
         compute_step(state.pipeline, state.pipeline.outputs / "data", state.period_id)
-    indicators = read_parquet(state.pipeline.outputs / names[0])
-    period = choose_period(state.pipeline, state.period_id, None)
-    state.summary.append(headline_summary(indicators, period))
+        indicators = read_parquet(state.pipeline.outputs / names[0])
+        headline = headline_summary(
+            indicators, choose_period(state.pipeline, state.period_id, None)
+        )
+        rows_out = len(indicators)
+    state.summary.append(headline)
     state.records.append(
         StepRecord(
             "compute",
@@ -269,14 +279,13 @@ def _step_compute(state: RunState, decision: Decision) -> None:
             decision.fingerprint,
             decision.why,
             state.ingest_record["totals"]["rows_loaded"],
-            len(indicators),
+            rows_out,
+            {"headline": headline},
         )
     )
 
 
 def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] | None) -> None:
-    from clusterix_reports.render.step import render_step
-
     started = time.perf_counter()
     names = _render_outputs(state.period_id or "")
     if decision.reuse:
@@ -284,6 +293,8 @@ def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] |
         before = _previous_step(previous, "render") or {}
         pages, rows_in = before.get("rows_out"), before.get("rows_in")
     else:
+        from clusterix_reports.render.step import render_step
+
         with state.console.status("render: laying out the report"):
             rendered = render_step(state.pipeline, state.period_id or "")
         pages, rows_in = rendered.pages, rendered.rows_in
@@ -300,28 +311,35 @@ def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] |
     )
 
 
-def _file_record(root: Path, path: Path, pages: int | None) -> FileRecord:
-    import pyarrow.parquet as pq
-
+def _file_record(
+    root: Path, path: Path, pages: int | None, known: dict[tuple[str, str], FileRecord]
+) -> FileRecord:
+    """An output's record; taken from the previous run.json when the bytes are the same."""
     relative = path.relative_to(root).as_posix()
-    rows = pq.read_metadata(path).num_rows if path.suffix == ".parquet" else None
+    sha = _sha256(path)
+    if (relative, sha) in known:
+        return known[(relative, sha)]
+    rows = None
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_metadata(path).num_rows
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
         rows = sum(max((ws.max_row or 1) - 1, 0) for ws in book.worksheets)
         book.close()
-    return FileRecord(relative, _sha256(path), rows, pages if path.suffix == ".pdf" else None)
+    return FileRecord(relative, sha, rows, pages if path.suffix == ".pdf" else None)
 
 
-def _run_record(state: RunState) -> RunRecord:
-    from clusterix_reports.compute.step import choose_period
-
+def _run_record(state: RunState, previous: dict[str, Any] | None) -> RunRecord:
     staging = state.pipeline.outputs
     period = choose_period(state.pipeline, state.period_id, None)
     pages = next((s.rows_out for s in state.records if s.name == "render"), None)
+    known = {(o["path"], o["sha256"]): FileRecord(**o) for o in (previous or {}).get("outputs", [])}
     outputs = [
-        _file_record(staging, p, pages)
+        _file_record(staging, p, pages, known)
         for p in sorted(staging.rglob("*"))
         if p.is_file() and p.name != "run.json"
     ]
@@ -356,7 +374,6 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
             Decision("compute", "", False, "the period follows from the new data"),
             Decision("render", "", False, "after compute"),
         ]
-    from clusterix_reports.compute.step import choose_period
 
     if options.period:
         period_id = choose_period(pipeline, options.period, None).id
@@ -391,7 +408,7 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
 
 
 def _render_fingerprint(pipeline: Pipeline, compute_fp: str) -> str:
-    from clusterix_reports.render.step import templates_dir
+    from clusterix_reports.resources import templates_dir
 
     return fingerprint(
         __version__,
@@ -444,7 +461,7 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
         _compute_outputs(state.period_id),
         options.force,
     )
-    _step_compute(state, compute)
+    _step_compute(state, compute, previous)
     if "render" in options.steps:
         render = decide_later_step(
             "render",
@@ -455,7 +472,7 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
             options.force,
         )
         _step_render(state, render, previous)
-    record = _run_record(state)
+    record = _run_record(state, previous)
     from clusterix_reports.storage import atomic_write_bytes
 
     atomic_write_bytes(

@@ -6,11 +6,11 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:  # the table libraries load only when a table is read or written
+    import pandas as pd
+    import pyarrow as pa
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -31,6 +31,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """A pandas frame as an Arrow table of exactly `schema` (missing columns become nulls)."""
+    import pyarrow as pa
+
     arrays = []
     for fld in schema:
         if fld.name not in frame:
@@ -41,19 +43,28 @@ def to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
             arrays.append(pa.array([list(x) if x is not None else None for x in column], fld.type))
             continue
         if pa.types.is_string(fld.type):
-            values = [None if _missing(x) else str(x) for x in column]
-            arrays.append(pa.array(values, pa.string()))
+            try:
+                arrays.append(pa.array(column, type=pa.string(), from_pandas=True))
+            except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed cells: made text one by one
+                arrays.append(
+                    pa.array([None if _missing(x) else str(x) for x in column], pa.string())
+                )
             continue
         arrays.append(pa.array(column, from_pandas=True).cast(fld.type))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
 def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
     """Write a table as Parquet with a fixed schema, atomically and reproducibly."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = to_arrow(frame, schema)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", write_statistics=True, store_schema=True)
@@ -62,6 +73,8 @@ def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
 
 def read_parquet(path: Path) -> pd.DataFrame:
     """Read a table written by `write_parquet`; dates come back as datetime.date objects."""
+    import pyarrow.parquet as pq
+
     return pq.read_table(path).to_pandas(date_as_object=True)
 
 

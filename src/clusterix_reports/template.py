@@ -12,7 +12,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clusterix_reports.errors import UserError
-from clusterix_reports.ingest import combine, input_files, read_reference, require_reference
+from clusterix_reports.ingest import combine, read_reference, require_reference
+from clusterix_reports.ingest.workers import WorkerPool
+from clusterix_reports.inventory import input_files
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.excel import DATE, DECIMAL, put, workbook_bytes
 from clusterix_reports.storage import atomic_write_bytes
@@ -112,7 +114,8 @@ def write_template(pipeline: Pipeline, out: Path) -> Path:
     """Write the template workbook to `out`, with dropdowns from the registry and the catalogue."""
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: the template is an .xlsx workbook; give a name ending in .xlsx.")
-    reference = read_reference(pipeline, input_files(pipeline.inputs))
+    with WorkerPool(pipeline.limits) as pool:
+        reference = read_reference(pipeline, input_files(pipeline.inputs), pool)
     tables = combine(reference.outcomes, reference.records)
     require_reference(tables)
     lists = {

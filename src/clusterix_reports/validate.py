@@ -9,12 +9,12 @@ import pandas as pd
 from clusterix_reports.errors import UserError
 from clusterix_reports.ingest import (
     combine,
-    input_files,
     read_exports,
     read_reference,
     require_reference,
 )
-from clusterix_reports.ingest.files import sha256_of
+from clusterix_reports.ingest.workers import WorkerPool
+from clusterix_reports.inventory import input_files, sha256_of
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.summary import problem_lines
 
@@ -33,9 +33,10 @@ def _named_files(paths: list[Path]) -> list[tuple[Path, str, str]]:
 
 def validate_paths(pipeline: Pipeline, paths: list[Path]) -> tuple[list[str], list[str]]:
     """(problems, notes): unreadable files, failed sheets and rejected values; skipped sheets."""
-    reference = read_reference(pipeline, input_files(pipeline.inputs))
-    require_reference(combine(reference.outcomes, reference.records))
-    outcomes, records = read_exports(_named_files(paths), reference, limits=pipeline.limits)
+    with WorkerPool(pipeline.limits) as pool:
+        reference = read_reference(pipeline, input_files(pipeline.inputs), pool)
+        require_reference(combine(reference.outcomes, reference.records))
+        outcomes, records = read_exports(_named_files(paths), reference, pool)
     result = combine(outcomes, records)
     lines, notes = [], []
     for record in result.files:

@@ -14,7 +14,7 @@ from clusterix_reports.compute.compare import benchmark_comparison, peer_compari
 from clusterix_reports.compute.definitions import BY_ID
 from clusterix_reports.compute.table import Tables, indicator_table
 from clusterix_reports.errors import PipelineError, UserError
-from clusterix_reports.periods import Period, latest_period_with_data, parse_period
+from clusterix_reports.periods import Period, choose_period, parse_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.storage import atomic_write_bytes
 
@@ -49,32 +49,6 @@ def load_tables(data_dir: Path) -> Tables:
         action_plan=read_table(data_dir, "action_plan"),
         benchmark=read_table(data_dir, "benchmark_scores"),
     )
-
-
-def choose_period(pipeline: Pipeline, asked: str | None, days: pd.Series | None) -> Period:
-    """The period asked for, else the latest period of the default kind holding service-log data."""
-    named = pipeline.named_periods
-    if asked:
-        period = parse_period(asked, named)
-        if period is None:
-            names = ", ".join(named) or "none"
-            raise UserError(
-                f"--period {asked!r} is not a period: use 2019Q4, 2019H2, 2019 or a reporting "
-                f"period of {pipeline.path.name} ({names})."
-            )
-        return period
-    default = pipeline.default_period
-    if default in named:
-        return parse_period(default, named)  # type: ignore[return-value]
-    kind = "named" if default == "reporting" else default
-    found = latest_period_with_data(
-        kind, [] if days is None else [d.date() for d in days.dropna()], named
-    )
-    if found is None:
-        raise UserError(
-            "no service-log row falls in any period of the default kind; give --period."
-        )
-    return found
 
 
 def check_targets(pipeline: Pipeline) -> None:
@@ -128,7 +102,7 @@ def compute_step(
     """Compute the period's tables and write them under reports/PERIOD/."""
     check_targets(pipeline)
     tables = load_tables(data_dir)
-    period = choose_period(pipeline, asked, tables.service_log["date"])
+    period = choose_period(pipeline, asked, [d.date() for d in tables.service_log["date"].dropna()])
     folder = pipeline.outputs / "reports" / period.id
     outputs = {
         "indicators": (

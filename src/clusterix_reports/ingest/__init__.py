@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,27 +9,24 @@ from typing import Any
 
 import pandas as pd
 
-from clusterix_reports import __version__
 from clusterix_reports.errors import ReferenceDataError
 from clusterix_reports.ingest.cache import FileCache
 from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
-from clusterix_reports.ingest.files import FileOutcome, FileRecord, sha256_of
+from clusterix_reports.ingest.files import FileOutcome, FileRecord
 from clusterix_reports.ingest.read import skip_reason
 from clusterix_reports.ingest.schemas import SCHEMAS
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
 from clusterix_reports.ingest.values import name_index
 from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
-from clusterix_reports.ingest.workers import UNCERTAIN, Job, parse_in_workers
-from clusterix_reports.limits import Limits
+from clusterix_reports.ingest.workers import UNCERTAIN, Job, WorkerPool
+from clusterix_reports.inventory import SAMPLE_MARKER, context_key, ingest_fingerprint, input_files
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.record import fingerprint
 from clusterix_reports.storage import write_json, write_parquet
 
 INGEST_SCHEMA_VERSION = 1
 REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
 REQUIRED_REFERENCE = ("clusters", "services")
 EXPORT_TABLES = ("service_log", "intercluster_projects")
-SAMPLE_MARKER = "SYNTHETIC-SAMPLE.md"
 Progress = Callable[[str], None]
 
 
@@ -61,17 +57,6 @@ class IngestResult:
         }
 
 
-def input_files(inputs: Path) -> list[tuple[Path, str, str]]:
-    """Every file under reference/ and exports/: (path, path relative to INPUTS, sha256), sorted."""
-    found = []
-    for folder in ("reference", "exports"):
-        root = inputs / folder
-        if root.is_dir():
-            found += [p for p in root.rglob("*") if p.is_file()]
-    named = sorted((p.relative_to(inputs).as_posix(), p) for p in found)
-    return [(p, relative, sha256_of(p)) for relative, p in named]
-
-
 def _reference_table(relative: str) -> TableSpec | None:
     """The reference table kind a file under reference/ holds, by its name (clusters.xlsx...)."""
     stem = Path(relative).stem.lower()
@@ -90,30 +75,12 @@ class Reference:
     records: list[FileRecord]
 
 
-def ingest_fingerprint(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
-    """Everything ingest reads: the input files' paths and bytes, the programme dates, the code."""
-    return fingerprint(
-        __version__,
-        context_key(pipeline, files),
-        [(r, sha) for _, r, sha in files],
-        (pipeline.inputs / SAMPLE_MARKER).is_file(),
-    )
-
-
-def context_key(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
-    """What parsing an export depends on besides its bytes: the reference files, the programme dates."""
-    reference = [(r, sha) for _, r, sha in files if r.startswith("reference/")]
-    vocab = (Path(__file__).resolve().parent.parent / "vocabulary.toml").read_bytes()
-    return fingerprint(
-        reference,
-        pipeline.programme.start,
-        pipeline.programme.end,
-        hashlib.sha256(vocab).hexdigest(),
-    )
-
-
 def parse_files(
-    jobs: list[Job], ctx: ParseContext, limits: Limits, cache: FileCache, progress: Progress | None
+    jobs: list[Job],
+    ctx: ParseContext,
+    pool: WorkerPool,
+    cache: FileCache,
+    progress: Progress | None,
 ) -> dict[str, FileOutcome]:
     """Each job's outcome by relative path: from the cache when unchanged, else parsed in a worker."""
     outcomes: dict[str, FileOutcome] = {}
@@ -126,7 +93,7 @@ def parse_files(
             outcomes[job.relative] = cached
             if progress is not None:
                 progress(job.relative)
-    for job, outcome in parse_in_workers(todo, ctx, limits):
+    for job, outcome in pool.parse(todo, ctx):
         outcomes[job.relative] = outcome
         if not outcome.record.reason.startswith(UNCERTAIN):
             cache.put(job.relative, job.sha256, outcome)
@@ -149,6 +116,7 @@ def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -
 def read_reference(
     pipeline: Pipeline,
     files: list[tuple[Path, str, str]],
+    pool: WorkerPool,
     cache: FileCache | None = None,
     progress: Progress | None = None,
 ) -> Reference:
@@ -162,7 +130,7 @@ def read_reference(
         for p, r, sha in reference
         if skip_reason(Path(r)) is None and (spec := _reference_table(r)) is not None
     ]
-    parsed = parse_files(jobs, ctx, pipeline.limits, cache, progress)
+    parsed = parse_files(jobs, ctx, pool, cache, progress)
     outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocab.tables}
     for job in jobs:
         outcomes[job.tables[0]].append(parsed[job.relative])
@@ -183,14 +151,14 @@ def read_reference(
 def read_exports(
     files: list[tuple[Path, str, str]],
     reference: Reference,
+    pool: WorkerPool,
     cache: FileCache | None = None,
     progress: Progress | None = None,
-    limits: Limits | None = None,
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
     """Read account managers' exports (service logs, intercluster projects)."""
     cache = cache or FileCache(None, "")
     jobs = [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r)) is None]
-    parsed = parse_files(jobs, reference.ctx, limits or Limits(), cache, progress)
+    parsed = parse_files(jobs, reference.ctx, pool, cache, progress)
     outcomes = {name: [parsed[job.relative] for job in jobs] for name in EXPORT_TABLES}
     records = [parsed[job.relative].record for job in jobs] + _skipped(files, lambda r: True)
     return outcomes, records
@@ -209,11 +177,10 @@ def ingest(
         raise ReferenceDataError(f"{inputs}: the inputs folder does not exist.")
     files = input_files(inputs)
     cache = FileCache(cache_dir, context_key(pipeline, files))
-    reference = read_reference(pipeline, files, cache, progress)
     exports = [f for f in files if f[1].startswith("exports/")]
-    export_outcomes, export_records = read_exports(
-        exports, reference, cache, progress, pipeline.limits
-    )
+    with WorkerPool(pipeline.limits) as pool:
+        reference = read_reference(pipeline, files, pool, cache, progress)
+        export_outcomes, export_records = read_exports(exports, reference, pool, cache, progress)
     outcomes = reference.outcomes | export_outcomes
     records = reference.records + export_records
     result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
@@ -274,20 +241,29 @@ def _combine(
     spec = vocabulary().tables[name]
     kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name)
     rejected = pd.concat([r for r in [*rejected_parts, id_rejected] if len(r)] or [id_rejected])
+    counts = {
+        name: _per_sheet(frame)
+        for name, frame in (("loaded", kept), ("duplicate", duplicates), ("rejected", rejected))
+    }
     for path, sheet_record in owners:
-
-        def count(frame: pd.DataFrame, path: str = path, sheet: str = sheet_record.name) -> int:
-            return int(((frame["source_file"] == path) & (frame["source_sheet"] == sheet)).sum())
-
-        sheet_record.rows_loaded = count(kept)
-        sheet_record.rows_duplicate = count(duplicates)
-        sheet_record.rows_rejected = count(rejected)
+        key = (path, sheet_record.name)
+        sheet_record.rows_loaded = counts["loaded"].get(key, 0)
+        sheet_record.rows_duplicate = counts["duplicate"].get(key, 0)
+        sheet_record.rows_rejected = counts["rejected"].get(key, 0)
     rejected = rejected.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
     return (
         kept.reset_index(drop=True),
         rejected.reset_index(drop=True),
         duplicates.reset_index(drop=True),
     )
+
+
+def _per_sheet(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Rows per (source file, sheet)."""
+    if frame.empty:
+        return {}
+    sizes = frame.groupby(["source_file", "source_sheet"], sort=False).size()
+    return {key: int(n) for key, n in sizes.items()}
 
 
 def _totals(records: list[FileRecord]) -> dict[str, int]:

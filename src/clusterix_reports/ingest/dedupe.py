@@ -9,10 +9,15 @@ from clusterix_reports.ingest.tables import REJECTED_COLUMNS, SOURCE_COLUMNS
 
 
 def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The value columns with lists made hashable, so rows can be compared."""
-    return frame[columns].apply(
-        lambda col: col.map(lambda x: tuple(x) if isinstance(x, list) else x)
-    )
+    """The value columns with lists made hashable (as text), so rows can be compared."""
+    out = frame[columns].copy()
+    for name in columns:
+        first = out[name].dropna().head(1)
+        if len(first) and isinstance(first.iloc[0], list | tuple):
+            out[name] = out[name].map(
+                lambda x: "\x1f".join(x) if isinstance(x, list | tuple) else x
+            )
+    return out
 
 
 DUPLICATE_COLUMNS = (

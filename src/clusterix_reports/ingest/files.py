@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
 from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
-from clusterix_reports.ingest.tables import ParseContext, SheetTable, build_sheet_table
+from clusterix_reports.ingest.tables import (
+    ParseContext,
+    SheetTable,
+    build_sheet_table,
+    expand,
+    factorized,
+)
+from clusterix_reports.ingest.values import blank_cells, is_blank
 from clusterix_reports.ingest.vocabulary import TableSpec
+from clusterix_reports.inventory import sha256_of
 from clusterix_reports.limits import Limits
 
 
@@ -53,15 +60,6 @@ class FileOutcome:
     tables: list[tuple[SheetRecord, str, SheetTable]] = field(default_factory=list)
 
 
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def ingest_file(
     path: Path,
     relative: str,
@@ -97,7 +95,7 @@ def _read_sheet(
     if sheet.kind != "worksheet":
         record.reason = f"a {sheet.kind}, not a table"
         return record, None
-    if not any(_is_filled(cell) for row in sheet.rows for cell in row):
+    if all(is_blank(cell) for row in sheet.rows for cell in row):
         record.reason = "the sheet is empty"
         return record, None
     match = find_header(sheet.rows, tables)
@@ -119,26 +117,47 @@ def _read_sheet(
             "keep one of them"
         )
         return record, None
-    cells = _data_cells(sheet, match.row_index, match.columns)
+    cells, coded = _data_cells(sheet, match.row_index, match.columns)
     record.status = "read"
     record.rows_read = len(cells)
-    table = build_sheet_table(match.table, cells, (relative, sheet.name), sheet.date1904, ctx)
+    table = build_sheet_table(
+        match.table, cells, (relative, sheet.name), sheet.date1904, ctx, coded
+    )
     return record, table
 
 
-def _is_filled(cell: Any) -> bool:
-    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+def _data_cells(
+    sheet: RawSheet, header_index: int, columns: dict[int, str]
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Series]]]:
+    """The rows below the header, one column per mapped field, fully blank rows left out.
 
-
-def _data_cells(sheet: RawSheet, header_index: int, columns: dict[int, str]) -> pd.DataFrame:
-    """The rows below the header, one column per mapped field, fully blank rows left out."""
+    Also each mapped column's codes and distinct cells, so parsing looks at each distinct
+    cell once.
+    """
     body = sheet.rows[header_index + 1 :]
-    data: dict[str, list[Any]] = {}
+    first_row = sheet.first_row + header_index + 1
+    if not body:
+        return pd.DataFrame({**{name: [] for name in columns.values()}, "row": []}), {}
+    width = max(max(len(row) for row in body), max(columns) + 1)
+    if any(len(row) != width for row in body):
+        body = [row + [None] * (width - len(row)) for row in body]
+    by_column = list(zip(*body, strict=True))
+    index = pd.RangeIndex(len(body))
+    filled = np.zeros(len(body), dtype=bool)
+    coded = {}
     for position, name in columns.items():
-        data[name] = [row[position] if position < len(row) else None for row in body]
-    frame = pd.DataFrame(data, dtype=object)
-    frame["row"] = range(
-        sheet.first_row + header_index + 1, sheet.first_row + header_index + 1 + len(body)
+        codes, uniques = factorized(pd.Series(by_column[position], dtype=object))
+        filled |= expand(~blank_cells(uniques), codes, index, empty=False).to_numpy()
+        coded[name] = (codes, uniques)
+    others = [p for p in range(width) if p not in columns]
+    maybe = np.zeros(len(body), dtype=bool)
+    for position in others:  # a quick look, then an exact one at the few rows it alone would keep
+        cells = np.asarray(by_column[position], dtype=object)
+        maybe |= ~pd.isna(cells) & (cells != "")
+    for row in np.flatnonzero(maybe & ~filled):
+        filled[row] = any(not is_blank(body[row][p]) for p in others)
+    frame = pd.DataFrame(
+        {name: np.asarray(by_column[p], dtype=object)[filled] for p, name in columns.items()}
     )
-    filled = [any(_is_filled(c) for c in row) for row in body]
-    return frame[filled].reset_index(drop=True) if body else frame
+    frame["row"] = np.arange(first_row, first_row + len(body))[filled]
+    return frame, {name: (codes[filled], uniques) for name, (codes, uniques) in coded.items()}

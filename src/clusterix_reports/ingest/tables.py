@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest import values as v
@@ -85,12 +86,64 @@ def parse_field(raw: pd.Series, spec: FieldSpec, date1904: bool, ctx: ParseConte
     raise ValueError(f"unknown field type {kind!r} in vocabulary.toml")
 
 
+def factorized(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A column's codes and distinct cells, so each distinct cell is parsed once.
+
+    Empty cells (None, NaN) get code -1. True and False are kept apart from 1 and 0, which
+    Python counts as equal to them.
+    """
+    values = raw.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if {type(u) for u in uniques} & {bool, np.bool_}:
+        values = _BOOL_TEXT(values)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype=object)
+
+
+_BOOL_TEXT = np.frompyfunc(
+    lambda x: ("TRUE" if x else "FALSE") if isinstance(x, bool | np.bool_) else x, 1, 1
+)
+
+
+def expand(
+    on_uniques: pd.Series, codes: np.ndarray, index: pd.Index, empty: object = None
+) -> pd.Series:
+    """Values computed per distinct cell, spread back over the column (code -1 gets `empty`)."""
+    values = on_uniques.to_numpy()
+    filler = (
+        on_uniques.iloc[:0].reindex([0]).to_numpy()
+        if empty is None
+        else np.array([empty], dtype=values.dtype)
+    )
+    return pd.Series(np.concatenate([values, filler])[codes], index=index)
+
+
+def parse_column(
+    raw: pd.Series,
+    spec: FieldSpec,
+    date1904: bool,
+    ctx: ParseContext,
+    coded: tuple[np.ndarray, pd.Series] | None = None,
+) -> tuple[v.Parsed, pd.Series]:
+    """A column parsed by its field type, once per distinct cell; and which cells are empty."""
+    codes, uniques = coded if coded is not None else factorized(raw)
+    result = parse_field(uniques, spec, date1904, ctx)
+    empty = v.blank_cells(uniques)
+    return (
+        v.Parsed(
+            expand(result.values, codes, raw.index), expand(result.problems, codes, raw.index)
+        ),
+        expand(empty, codes, raw.index, empty=True),
+    )
+
+
 def build_sheet_table(
     table: TableSpec,
     cells: pd.DataFrame,
     source: tuple[str, str],
     date1904: bool,
     ctx: ParseContext,
+    coded: dict[str, tuple[np.ndarray, pd.Series]] | None = None,
 ) -> SheetTable:
     """Parse the data rows of one sheet: `cells` has one column per mapped field and a `row` column."""
     parsed: dict[str, v.Parsed] = {}
@@ -99,9 +152,8 @@ def build_sheet_table(
         if spec.name not in cells:
             continue
         raw = cells[spec.name]
-        result = parse_field(raw, spec, date1904, ctx)
-        problems = result.problems.copy()
-        empty = v.clean_text(raw).isna()
+        result, empty = parse_column(raw, spec, date1904, ctx, (coded or {}).get(spec.name))
+        problems = result.problems.astype(object).copy()
         if spec.required:
             problems[empty] = "missing_value"
         if spec.name in table.in_programme:
@@ -111,9 +163,12 @@ def build_sheet_table(
             )
             problems[outside & problems.isna()] = "date_out_of_range"
         parsed[spec.name] = v.Parsed(result.values, problems)
-        shown = _shown_values(spec, raw, result, ctx)
-        frame = pd.DataFrame({"field": spec.name, "value": shown, "reason": problems})
-        problem_frames.append(frame[problems.notna()])
+        bad = problems.notna()
+        if bad.any():
+            shown = _shown_values(spec, raw[bad], ctx)
+            problem_frames.append(
+                pd.DataFrame({"field": spec.name, "value": shown, "reason": problems[bad]})
+            )
     order = {spec.name: i for i, spec in enumerate(table.fields)}
     all_problems = (
         pd.concat(problem_frames)
@@ -160,9 +215,7 @@ def build_sheet_table(
     )
 
 
-def _shown_values(
-    spec: FieldSpec, raw: pd.Series, result: v.Parsed, ctx: ParseContext
-) -> pd.Series:
+def _shown_values(spec: FieldSpec, raw: pd.Series, ctx: ParseContext) -> pd.Series:
     """The offending value as a person would read it (for a list, the names not found)."""
     shown = raw.map(v.cell_text).fillna("")
     if spec.type == "clusters":
@@ -173,10 +226,12 @@ def _shown_values(
 
 def _fill_managers(managers: pd.Series, cluster_ids: pd.Series, ctx: ParseContext) -> pd.Series:
     """The row's account manager, else the one the registry names for its cluster."""
-    from_registry = cluster_ids.map(
-        lambda c: ctx.cluster_managers.get(c) if isinstance(c, str) else None
-    )
-    return managers.where(managers.notna(), from_registry)
+    missing = managers.isna()
+    if not missing.any():
+        return managers
+    filled = managers.astype(object).copy()
+    filled[missing] = cluster_ids[missing].map(ctx.cluster_managers)
+    return filled
 
 
 def _problem_rows(

@@ -49,6 +49,8 @@ class Parsed:
 
 def cell_text(value: Any) -> str | None:
     """One cell as text, the way a person reads it (12.0 reads `12`, a date reads ISO)."""
+    if type(value) is str:
+        return value
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, bool):
@@ -62,9 +64,23 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def is_blank(value: Any) -> bool:
+    """An empty cell: None, NaN, or text of only whitespace."""
+    if type(value) is str:
+        return not value.strip()
+    return value is None or value != value  # NaN is the only value unequal to itself
+
+
+def blank_cells(raw: pd.Series) -> pd.Series:
+    """For each cell, whether it is empty."""
+    return pd.Series([is_blank(x) for x in raw.to_numpy(dtype=object)], index=raw.index, dtype=bool)
+
+
 def clean_text(raw: pd.Series) -> pd.Series:
     """Text with outer whitespace and non-breaking spaces trimmed and inner runs folded; None if empty."""
-    text = raw.map(cell_text).astype(object)
+    text = pd.Series(
+        [cell_text(x) for x in raw.to_numpy(dtype=object)], index=raw.index, dtype=object
+    )
     present = text.notna()
     folded = text[present].astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
     text[present] = folded.where(folded != "", None)
@@ -87,7 +103,19 @@ def parse_text_list(raw: pd.Series) -> Parsed:
     return Parsed(lists, _no_problems(raw.index))
 
 
+_KINDS = {
+    str: "text",
+    float: "number",
+    int: "number",
+    dt.date: "date",
+    dt.datetime: "date",
+    type(None): "empty",
+}
+
+
 def _cell_kinds(raw: pd.Series) -> pd.Series:
+    """For each cell: empty, date, number or text (dispatch on type, the slow path only for rare types)."""
+
     def kind(value: Any) -> str:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return "empty"
@@ -97,7 +125,12 @@ def _cell_kinds(raw: pd.Series) -> pd.Series:
             return "number"
         return "text"
 
-    return raw.map(kind)
+    kinds = [_KINDS.get(type(x)) or kind(x) for x in raw.to_numpy(dtype=object)]
+    kinds = [
+        ("empty" if k == "number" and x != x else k)
+        for k, x in zip(kinds, raw.to_numpy(dtype=object), strict=True)
+    ]
+    return pd.Series(kinds, index=raw.index, dtype=object)
 
 
 def _iso_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
@@ -187,17 +220,8 @@ def parse_dates(
     return Parsed(out.dt.normalize(), problems)
 
 
-def parse_numbers(raw: pd.Series, *, whole: bool, negative_ok: bool = False) -> Parsed:
-    """Numbers in every form of the contract (Belgian, euro amounts); whole numbers reject fractions."""
-    kinds = _cell_kinds(raw)
-    out = pd.Series(np.nan, index=raw.index, dtype="float64")
-    problems = _no_problems(raw.index)
-
-    is_number = kinds == "number"
-    out[is_number] = raw[is_number].astype(float)
-
-    is_text = kinds == "text"
-    text = clean_text(raw[is_text]).dropna()
+def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Index]:
+    """Numbers written as text (Belgian, English, euro amounts): the values, and the cells that are none."""
     compact = (
         text.str.replace(_CURRENCY, "", regex=True)
         .str.replace(_SPACES, "", regex=True)
@@ -215,12 +239,24 @@ def parse_numbers(raw: pd.Series, *, whole: bool, negative_ok: bool = False) -> 
     english = compact.str.match(_ENGLISH) & ~normal.notna()
     normal[english] = compact[english].str.replace(",", "", regex=False)
     parsed = normal.dropna()
-    out[parsed.index] = parsed.astype(float)
+    return parsed.astype(float), text.index[normal.isna()]
 
-    problems[text.index[normal.isna()]] = "bad_number"
+
+def parse_numbers(raw: pd.Series, *, whole: bool, negative_ok: bool = False) -> Parsed:
+    """Numbers in every form of the contract (Belgian, euro amounts); whole numbers reject fractions."""
+    kinds = _cell_kinds(raw)
+    out = pd.Series(np.nan, index=raw.index, dtype="float64")
+    problems = _no_problems(raw.index)
+
+    is_number = kinds == "number"
+    out[is_number] = raw[is_number].astype(float)
+
+    is_text = kinds == "text"
+    if is_text.any():
+        values, bad = _numbers_from_text(clean_text(raw[is_text]).dropna())
+        out[values.index] = values
+        problems[bad] = "bad_number"
     problems[kinds == "date"] = "bad_number"
-    is_bool = raw.map(lambda v: isinstance(v, bool))
-    problems[is_bool] = "bad_number"
     out[problems.notna()] = np.nan
 
     ok = out.notna()

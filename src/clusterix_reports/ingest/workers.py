@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -50,19 +50,24 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _worker(connection: Connection, ctx: ParseContext, limits: Limits) -> None:
-    """A child process: parse each job it is sent and send back the outcome."""
+def _worker(connection: Connection, limits: Limits) -> None:
+    """A child process: parse each job it is sent, in the context sent before it, and send back the outcome."""
     _limit_memory(limits.worker_memory_mb)
     from clusterix_reports.ingest.files import ingest_file
     from clusterix_reports.ingest.vocabulary import vocabulary
 
+    ctx = None
     while True:
         try:
-            job = connection.recv()
+            message = connection.recv()
         except EOFError:
             return
-        if job is None:
+        if message is None:
             return
+        if isinstance(message, ParseContext):
+            ctx = message
+            continue
+        job = message
         specs = [vocabulary().tables[name] for name in job.tables]
         try:
             outcome = ingest_file(job.path, job.relative, specs, ctx, job.sha256, limits)
@@ -97,16 +102,20 @@ def _context() -> mp.context.BaseContext:
 
 
 class _Slot:
-    def __init__(self, ctx: ParseContext, limits: Limits) -> None:
+    def __init__(self, limits: Limits) -> None:
         parent, child = _context().Pipe()
-        self.process = _context().Process(target=_worker, args=(child, ctx, limits), daemon=True)
+        self.process = _context().Process(target=_worker, args=(child, limits), daemon=True)
         self.process.start()
         child.close()
         self.connection = parent
         self.job: Job | None = None
         self.started = 0.0
+        self.ctx: ParseContext | None = None
 
-    def give(self, job: Job) -> None:
+    def give(self, job: Job, ctx: ParseContext) -> None:
+        if self.ctx is not ctx:
+            self.connection.send(ctx)
+            self.ctx = ctx
         self.job, self.started = job, time.monotonic()
         self.connection.send(job)
 
@@ -136,24 +145,41 @@ def _death_reason(process: mp.process.BaseProcess) -> str:
     )
 
 
-def parse_in_workers(
-    jobs: Iterable[Job],
-    ctx: ParseContext,
-    limits: Limits,
-    done: Callable[[Job, FileOutcome], None] | None = None,
-) -> Iterator[tuple[Job, FileOutcome]]:
-    """Parse the jobs on up to one worker per core; yield each job with its outcome as it finishes."""
-    queue = list(jobs)
-    if not queue:
-        return
-    slots = [_Slot(ctx, limits) for _ in range(min(os.cpu_count() or 1, len(queue)))]
-    try:
-        for slot in slots:
+class WorkerPool:
+    """Worker processes, started once and reused for every batch of files of a run."""
+
+    def __init__(self, limits: Limits, size: int | None = None) -> None:
+        self.limits = limits
+        self.size = size or os.cpu_count() or 1
+        self.slots: list[_Slot] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for slot in self.slots:
+            slot.stop(kill=slot.job is not None)
+        self.slots = []
+
+    def _ensure(self, wanted: int) -> None:
+        while len(self.slots) < min(self.size, wanted):
+            self.slots.append(_Slot(self.limits))
+
+    def parse(self, jobs: Iterable[Job], ctx: ParseContext) -> Iterator[tuple[Job, FileOutcome]]:
+        """Parse the jobs on up to one worker per core; yield each with its outcome as it finishes."""
+        queue = list(jobs)
+        if not queue:
+            return
+        self._ensure(len(queue))
+        for slot in self.slots:
+            slot.ctx = None  # the context may have changed since the last batch: send it again
+        limit = self.limits.seconds_per_file
+        for slot in self.slots:
             if queue:
-                slot.give(queue.pop(0))
-        while any(slot.job for slot in slots):
-            busy = [slot for slot in slots if slot.job]
-            deadline = min(slot.started for slot in busy) + limits.seconds_per_file
+                slot.give(queue.pop(0), ctx)
+        while any(slot.job for slot in self.slots):
+            busy = [slot for slot in self.slots if slot.job]
+            deadline = min(slot.started for slot in busy) + limit
             ready = wait(
                 [slot.connection for slot in busy], timeout=max(deadline - time.monotonic(), 0.01)
             )
@@ -167,24 +193,26 @@ def parse_in_workers(
                     except (EOFError, OSError):
                         slot.process.join(timeout=5)
                         outcome = failed(job, _death_reason(slot.process))
-                elif time.monotonic() - slot.started > limits.seconds_per_file:
+                elif time.monotonic() - slot.started > limit:
                     slot.process.kill()
                     slot.process.join()
                     outcome = failed(
-                        job,
-                        f"reading it took longer than {limits.seconds_per_file} s; it was given up",
+                        job, f"reading it took longer than {limit:g} s; it was given up"
                     )
                 if outcome is None:
                     continue
                 if not slot.process.is_alive():
                     slot.stop(kill=True)
-                    slots[slots.index(slot)] = slot = _Slot(ctx, limits)
+                    self.slots[self.slots.index(slot)] = slot = _Slot(self.limits)
                 slot.job = None
                 if queue:
-                    slot.give(queue.pop(0))
-                if done is not None:
-                    done(job, outcome)
+                    slot.give(queue.pop(0), ctx)
                 yield job, outcome
-    finally:
-        for slot in slots:
-            slot.stop(kill=slot.job is not None)
+
+
+def parse_in_workers(
+    jobs: Iterable[Job], ctx: ParseContext, limits: Limits
+) -> Iterator[tuple[Job, FileOutcome]]:
+    """Parse one batch of jobs in a pool of its own (see WorkerPool to reuse one for several)."""
+    with WorkerPool(limits) as pool:
+        yield from pool.parse(jobs, ctx)

@@ -13,13 +13,8 @@ from clusterix_reports.render.messages import load_messages
 from clusterix_reports.render.pdf import render_html, write_pdf
 from clusterix_reports.render.sources import read_report_data
 from clusterix_reports.render.workbook import build_workbook
-from clusterix_reports.resources import shipped_dir
+from clusterix_reports.resources import templates_dir
 from clusterix_reports.storage import atomic_write_bytes
-
-
-def templates_dir(pipeline: Pipeline) -> Path:
-    """The pipeline's templates folder, else the shipped one."""
-    return pipeline.templates or shipped_dir("templates")
 
 
 def creation_time(period_end: dt.date) -> dt.datetime:

@@ -1,0 +1,250 @@
+"""Benchmarks: ingest against the raw reader, peak memory, a full run and a rerun, PDF speed.
+
+    python benchmarks/bench.py            # the whole suite (generates its data once, ~1 GB of time)
+    python benchmarks/bench.py --quick    # smaller data, for a first look
+
+Every figure of one invocation is measured in the same run, on the same machine, so the
+ratios can be compared even on a shared, noisy machine. Generated data is kept in
+benchmarks/.data/ (ignored by git) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / ".data"
+SAMPLE = ROOT / "inputs"
+SEED = 8
+HEADER = [
+    "Clusterorganisatie",
+    "Type dienst",
+    "Datum activiteit",
+    "Aantal deelnemers",
+    "Aantal uren",
+    "Kost (EUR)",
+    "Accountmanager",
+    "Opmerkingen",
+    "Telefoon",
+    "E-mail",
+    "Project",
+    "Regio",
+]
+
+
+def generate(name: str, files: int, rows: int) -> Path:
+    """A seeded export set: `files` workbooks of `rows` 12-column rows, beside the sample's reference data."""
+    import xlsxwriter
+
+    folder = DATA / name
+    marker = folder / "complete"
+    if marker.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SAMPLE / "reference", folder / "reference")
+    clusters = [
+        "Polder Energy Cluster",
+        "Kempen Food Valley",
+        "SC02",
+        "Demer Drones",
+        "IBN07",
+        "Dijle Health Hub",
+    ]
+    services = ["Accountmanagement", "Lerend platform", "MATCH", "ICM", "Coaching businessmodel"]
+    rng = random.Random(SEED)
+    start = dt.date(2017, 1, 1)
+    for f in range(files):
+        path = folder / "exports" / f"manager-{f % 6}" / f"export-{f:03d}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        sheet = book.add_worksheet("Log")
+        dates = book.add_format({"num_format": "dd/mm/yyyy"})
+        sheet.write_row(0, 0, HEADER)
+        for r in range(1, rows + 1):
+            day = start + dt.timedelta(days=rng.randrange(1400))
+            sheet.write(r, 0, rng.choice(clusters))
+            sheet.write(r, 1, rng.choice(services))
+            sheet.write_datetime(r, 2, dt.datetime.combine(day, dt.time()), dates)
+            sheet.write_number(r, 3, rng.randrange(40))
+            sheet.write_number(r, 4, rng.choice([1, 1.5, 2, 4]))
+            sheet.write_number(r, 5, round(rng.uniform(0, 3000), 2))
+            sheet.write(r, 6, f"Manager {f % 6}")
+            sheet.write(r, 7, rng.choice(["", "Kick-off", "Opvolging", "Workshop"]))
+            sheet.write(r, 8, f"+32 2 {rng.randrange(10**6):06d}")
+            sheet.write(r, 9, f"contact{r}@example.invalid")
+            sheet.write(r, 10, f"P-{rng.randrange(500)}")
+            sheet.write(r, 11, rng.choice(["Antwerpen", "Gent", "Leuven", "Hasselt", "Brugge"]))
+        book.close()
+    marker.write_text("ok")
+    return folder
+
+
+def raw_reader_seconds(folder: Path) -> tuple[float, int]:
+    """python-calamine alone, one thread, no checks: every sheet of every export to Python rows."""
+    from python_calamine import CalamineWorkbook
+
+    started, rows = time.perf_counter(), 0
+    for path in sorted((folder / "exports").rglob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            rows += len(book.get_sheet_by_name(name).to_python()) - 1
+    return time.perf_counter() - started, rows
+
+
+def measure_ingest(folder: Path) -> dict:
+    """Run the ingest step in a fresh process; wall time, rows, peak memory of it and its workers."""
+    with tempfile.TemporaryDirectory() as out:
+        pipeline = Path(out) / "p.toml"
+        text = (
+            (ROOT / "pipelines" / "quarterly.toml")
+            .read_text()
+            .replace('inputs = "../inputs"', f'inputs = "{folder}"')
+        )
+        pipeline.write_text(text)
+        code = (
+            "import json, resource, sys, time\n"
+            "from pathlib import Path\n"
+            "from clusterix_reports.pipeline import load_pipeline\n"
+            "from clusterix_reports.ingest import ingest, write_ingest\n"
+            "p = load_pipeline(Path(sys.argv[1]))\n"
+            "t = time.perf_counter(); r = ingest(p); write_ingest(r, p.outputs / 'data'); s = time.perf_counter() - t\n"
+            "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "print(json.dumps({'seconds': s, 'rows': r.totals['rows_loaded'], 'parent_mb': me / 1024, 'worker_mb': kids / 1024}))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(pipeline)],
+            capture_output=True,
+            text=True,
+            cwd=out,
+            check=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def full_and_rerun() -> dict:
+    """A full run on the shipped sample (split by step), then a rerun with nothing changed."""
+    with tempfile.TemporaryDirectory() as out:
+        command = [sys.executable, "-m", "clusterix_reports", "run", "--outputs", out, "--quiet"]
+        started = time.perf_counter()
+        subprocess.run([*command, "--force"], check=True)
+        full = time.perf_counter() - started
+        record = json.loads(next(Path(out).glob("reports/*/run.json")).read_text())
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        rerun = time.perf_counter() - started
+        return {
+            "full": full,
+            "rerun": rerun,
+            "steps": {s["name"]: s["seconds"] for s in record["steps"]},
+            "pages": record["steps"][-1]["rows_out"],
+            "outputs": out,
+            "period": record["period"]["id"],
+        }
+
+
+def weasyprint_alone() -> dict:
+    """WeasyPrint alone on the report's final HTML: layout and writing, timed apart."""
+    code = (
+        "import json, sys, time\n"
+        "from pathlib import Path\n"
+        "from clusterix_reports.pipeline import load_pipeline\n"
+        "from clusterix_reports.resources import default_pipeline_file, templates_dir\n"
+        "from clusterix_reports.render import pdf as p\n"
+        "from clusterix_reports.render.context import build_context\n"
+        "from clusterix_reports.render.messages import load_messages\n"
+        "from clusterix_reports.render.sources import read_report_data\n"
+        "pipe = load_pipeline(default_pipeline_file(), outputs=Path(sys.argv[1]))\n"
+        "tpl = templates_dir(pipe); t = load_messages(tpl, pipe.language)\n"
+        "ctx = build_context(read_report_data(pipe.outputs, sys.argv[2]), pipe, t)\n"
+        "html = p.render_html(tpl, ctx)\n"
+        "import tempfile\n"
+        "from weasyprint import HTML\n"
+        "with tempfile.TemporaryDirectory() as d:\n"
+        "    for n, c in ctx['charts'].items():\n"
+        "        c and (Path(d) / f'{n}.svg').write_text(c['svg'])\n"
+        "    a = time.perf_counter(); doc = HTML(string=html, base_url=Path(d).as_uri() + '/').render(); b = time.perf_counter()\n"
+        "    doc.write_pdf(pdf_variant=p.PDF_VARIANT); c = time.perf_counter()\n"
+        "svg = sum(len(c['svg']) for c in ctx['charts'].values() if c)\n"
+        "print(json.dumps({'layout': b - a, 'write': c - b, 'svg_kb': svg / 1024, 'pages': len(doc.pages)}))\n"
+    )
+    return code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="4 x 20,000 and 10 x 20,000 rows instead"
+    )
+    args = parser.parse_args()
+    sizes = (
+        [("large", 4, 20_000), ("million", 10, 20_000)]
+        if args.quick
+        else [("large", 24, 20_000), ("million", 50, 20_000)]
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    results = {}
+    for name, files, rows in sizes:
+        folder = generate(f"{name}-{files}x{rows}", files, rows)
+        raw_s, raw_rows = raw_reader_seconds(folder)
+        ours = measure_ingest(folder)
+        results[name] = (raw_rows, raw_s, ours)
+        print(f"{files} workbooks x {rows:,} rows ({raw_rows:,} rows):")
+        print(f"  raw reader alone (python-calamine, 1 thread): {raw_rows / raw_s:,.0f} rows/s")
+        print(
+            f"  ingest (checked, parsed, deduplicated, Parquet): {ours['rows'] / ours['seconds']:,.0f} rows/s"
+            f"  ratio {ours['rows'] / ours['seconds'] / (raw_rows / raw_s):.2f}"
+        )
+        print(
+            f"  peak memory: main process {ours['parent_mb']:,.0f} MB, largest worker {ours['worker_mb']:,.0f} MB"
+        )
+    (r1, _, o1), (r2, _, o2) = results.values()
+    print(
+        f"ingest throughput, {r2:,} rows against {r1:,} rows: "
+        f"{(o2['rows'] / o2['seconds']) / (o1['rows'] / o1['seconds']):.2f} (1.00 = linear time)"
+    )
+    run = full_and_rerun()
+    steps = ", ".join(f"{k} {v:.2f} s" for k, v in run["steps"].items())
+    print(f"full run on the sample: {run['full']:.2f} s ({steps})")
+    print(
+        f"rerun with nothing changed: {run['rerun']:.2f} s = {run['rerun'] / run['full']:.3f} of a full run"
+    )
+    print(
+        f"PDF: {run['pages']} pages, {run['pages'] / run['steps']['render']:.2f} pages/s in the render step"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [sys.executable, "-m", "clusterix_reports", "run", "--outputs", out, "--quiet"],
+            check=True,
+        )
+        period = next(Path(out).glob("reports/*")).name
+        done = subprocess.run(
+            [sys.executable, "-c", weasyprint_alone(), out, period],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    alone = json.loads(done.stdout.strip().splitlines()[-1])
+    weasy = alone["layout"] + alone["write"]
+    print(
+        f"WeasyPrint alone on the final HTML: layout {alone['layout']:.2f} s, write {alone['write']:.2f} s "
+        f"(charts: {alone['svg_kb']:,.0f} KB of SVG)"
+    )
+    print(f"full run / WeasyPrint alone: {run['full'] / weasy:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()
