@@ -118,9 +118,11 @@ def measure_ingest(folder: Path) -> dict:
             "from clusterix_reports.pipeline import load_pipeline\n"
             "from clusterix_reports.ingest import ingest, write_ingest\n"
             "p = load_pipeline(Path(sys.argv[1]))\n"
-            "t = time.perf_counter(); r = ingest(p); write_ingest(r, p.outputs / 'data'); s = time.perf_counter() - t\n"
-            "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-            "print(json.dumps({'seconds': s, 'rows': r.totals['rows_loaded'], 'parent_mb': me / 1024, 'worker_mb': kids / 1024}))\n"
+            "t = time.perf_counter(); r = ingest(p); write_ingest(r, p.outputs / 'data')\n"
+            "s = time.perf_counter() - t\n"
+            "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+            "print(json.dumps({'seconds': s, 'rows': r.totals['rows_loaded'], 'parent_mb': me,\n"
+            "                  'worker_mb': r.worker_peak_memory_mb}))\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", code, str(pipeline)],
@@ -130,6 +132,45 @@ def measure_ingest(folder: Path) -> dict:
             check=True,
         )
         return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+ISOLATION = """
+import json, sys, time
+from pathlib import Path
+from clusterix_reports.ingest.files import ingest_file
+from clusterix_reports.ingest.vocabulary import vocabulary
+from clusterix_reports.ingest.workers import Job, WorkerPool
+from clusterix_reports.limits import Limits
+if __name__ == "__main__":
+    from clusterix_reports.ingest import read_reference
+    from clusterix_reports.inventory import input_files
+    from clusterix_reports.pipeline import load_pipeline
+    from clusterix_reports.resources import default_pipeline_file
+
+    pipeline = load_pipeline(default_pipeline_file(), inputs=Path(sys.argv[1]))
+    with WorkerPool(pipeline.limits) as pool:
+        ctx = read_reference(pipeline, input_files(pipeline.inputs), pool).ctx
+    files = sorted(Path(sys.argv[1]).glob("exports/**/*.xlsx"))
+    specs = [vocabulary().tables[n] for n in ("service_log", "intercluster_projects")]
+    started = time.perf_counter()
+    for path in files:
+        ingest_file(path, path.name, specs, ctx)
+    inline = time.perf_counter() - started
+    jobs = [Job(p, p.name, "0", ("service_log", "intercluster_projects")) for p in files]
+    started = time.perf_counter()
+    with WorkerPool(Limits(), size=1) as pool:
+        list(pool.parse(jobs, ctx))
+    isolated = time.perf_counter() - started
+    print(json.dumps({"inline": inline, "isolated": isolated}))
+"""
+
+
+def isolation_cost(folder: Path) -> dict:
+    """The same files parsed in this process, then in one isolated worker process (start-up included)."""
+    done = subprocess.run(
+        [sys.executable, "-c", ISOLATION, str(folder)], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def full_and_rerun() -> dict:
@@ -153,8 +194,8 @@ def full_and_rerun() -> dict:
         }
 
 
-def weasyprint_alone() -> dict:
-    """WeasyPrint alone on the report's final HTML: layout and writing, timed apart."""
+def weasyprint_alone() -> str:
+    """A script timing WeasyPrint alone on the report's final HTML: layout and writing apart."""
     code = (
         "import json, sys, time\n"
         "from pathlib import Path\n"
@@ -182,6 +223,7 @@ def weasyprint_alone() -> dict:
 
 
 def main() -> None:
+    """Run every benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help="4 x 20,000 and 10 x 20,000 rows instead"
@@ -210,6 +252,11 @@ def main() -> None:
         print(
             f"  peak memory: main process {ours['parent_mb']:,.0f} MB, largest worker {ours['worker_mb']:,.0f} MB"
         )
+    cost = isolation_cost(folder)
+    print(
+        f"isolation: parsing in one worker process instead of in-process costs "
+        f"{100 * (cost['isolated'] / cost['inline'] - 1):+.1f} % ({cost['inline']:.2f} s -> {cost['isolated']:.2f} s)"
+    )
     (r1, _, o1), (r2, _, o2) = results.values()
     print(
         f"ingest throughput, {r2:,} rows against {r1:,} rows: "

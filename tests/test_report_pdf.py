@@ -225,11 +225,18 @@ HOSTILE = [
 def test_input_values_are_printed_as_characters_and_fetch_nothing(
     tmp_path_factory, monkeypatch
 ) -> None:
-    def no_network(*args, **kwargs):
+    real_connect = socket.socket.connect
+
+    def no_network(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):  # local pipes to the worker processes are fine
+            raise AssertionError("the renderer tried to reach the network")
+        return real_connect(self, address)
+
+    def no_connection(*args, **kwargs):
         raise AssertionError("the renderer tried to reach the network")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_connection)
     from conftest import PIPELINE
 
     ws = build_workspace(tmp_path_factory.mktemp("hostile"), PIPELINE)

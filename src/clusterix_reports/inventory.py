@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from clusterix_reports import __version__
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.record import fingerprint
+from clusterix_reports.record import code_fingerprint, fingerprint
 
 SAMPLE_MARKER = "SYNTHETIC-SAMPLE.md"
 VOCABULARY_FILE = Path(__file__).resolve().parent / "vocabulary.toml"
@@ -43,7 +42,7 @@ def context_key(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
 def ingest_fingerprint(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:
     """Everything ingest reads: the input files' paths and bytes, the programme dates, the code."""
     return fingerprint(
-        __version__,
+        code_fingerprint(),
         context_key(pipeline, files),
         [(r, sha) for _, r, sha in files],
         (pipeline.inputs / SAMPLE_MARKER).is_file(),

@@ -9,8 +9,11 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from clusterix_reports import __version__
 
 RUN_SCHEMA_VERSION = 1
 
@@ -76,16 +79,25 @@ def read_run_record(path: Path) -> dict[str, Any] | None:
     return data if data.get("schema_version") == RUN_SCHEMA_VERSION else None
 
 
+@cache
+def code_fingerprint() -> str:
+    """The package version and a hash of its code, so a changed program never reuses old outputs."""
+    package = Path(__file__).resolve().parent
+    return f"{__version__}+{folder_fingerprint(package, ('.py', '.toml'))[:16]}"
+
+
 def fingerprint(*parts: Any) -> str:
     """A hash of everything a step reads: equal fingerprints, equal outputs."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def folder_fingerprint(folder: Path) -> str:
-    """A hash of every file in a folder (the templates), by relative path and content."""
+def folder_fingerprint(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """A hash of every file in a folder (the templates, the code), by relative path and content."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes)
+    ):
         digest.update(
             path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
         )

@@ -34,6 +34,7 @@ from clusterix_reports.record import (
     RunRecord,
     StepRecord,
     StepStatus,
+    code_fingerprint,
     fingerprint,
     folder_fingerprint,
     read_run_record,
@@ -382,7 +383,7 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
         period_id = _choose_period(state, None)
     previous = read_run_record(pipeline.outputs / "reports" / period_id / "run.json")
     compute_fp = fingerprint(
-        __version__, decisions[0].fingerprint, _compute_settings(pipeline), period_id
+        code_fingerprint(), decisions[0].fingerprint, _compute_settings(pipeline), period_id
     )
     decisions.append(
         decide_later_step(
@@ -411,7 +412,7 @@ def _render_fingerprint(pipeline: Pipeline, compute_fp: str) -> str:
     from clusterix_reports.resources import templates_dir
 
     return fingerprint(
-        __version__,
+        code_fingerprint(),
         compute_fp,
         folder_fingerprint(templates_dir(pipeline)),
         pipeline.language,
@@ -451,7 +452,10 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
     state.period_id = _choose_period(state, options.period)
     previous = read_run_record(pipeline.outputs / "reports" / state.period_id / "run.json")
     compute_fp = fingerprint(
-        __version__, ingest_decision.fingerprint, _compute_settings(pipeline), state.period_id
+        code_fingerprint(),
+        ingest_decision.fingerprint,
+        _compute_settings(pipeline),
+        state.period_id,
     )
     compute = decide_later_step(
         "compute",

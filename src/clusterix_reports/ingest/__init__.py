@@ -43,6 +43,7 @@ class IngestResult:
     fingerprint: str = ""
     files_reused: int = 0
     files_parsed: int = 0
+    worker_peak_memory_mb: float = 0.0
 
     def record(self) -> dict[str, Any]:
         """The ingest.json record: files, sheets, counts and totals; paths relative to INPUTS."""
@@ -185,6 +186,8 @@ def ingest(
     records = reference.records + export_records
     result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
     result.files_reused, result.files_parsed = cache.hits, cache.misses
+    everything = [o for group in outcomes.values() for o in group]
+    result.worker_peak_memory_mb = max((o.peak_memory_mb for o in everything), default=0.0)
     result.fingerprint = ingest_fingerprint(pipeline, files)
     require_reference(result)
     return result

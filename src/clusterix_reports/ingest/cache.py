@@ -6,8 +6,8 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from clusterix_reports import __version__
 from clusterix_reports.ingest.files import FileOutcome
+from clusterix_reports.record import code_fingerprint
 from clusterix_reports.storage import atomic_write_bytes
 
 
@@ -24,7 +24,7 @@ class FileCache:
         if self.folder is None:
             return None
         key = hashlib.sha256(
-            f"{__version__}\0{self.context_key}\0{relative}\0{sha256}".encode()
+            f"{code_fingerprint()}\0{self.context_key}\0{relative}\0{sha256}".encode()
         ).hexdigest()
         return self.folder / f"{key}.pickle"
 

@@ -58,6 +58,7 @@ class FileOutcome:
 
     record: FileRecord
     tables: list[tuple[SheetRecord, str, SheetTable]] = field(default_factory=list)
+    peak_memory_mb: float = 0.0  # of the worker process that parsed it, so far
 
 
 def ingest_file(

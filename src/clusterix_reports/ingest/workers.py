@@ -50,6 +50,15 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
+def _peak_memory_mb() -> float:
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    except ImportError:
+        return 0.0
+
+
 def _worker(connection: Connection, limits: Limits) -> None:
     """A child process: parse each job it is sent, in the context sent before it, and send back the outcome."""
     _limit_memory(limits.worker_memory_mb)

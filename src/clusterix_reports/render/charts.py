@@ -31,8 +31,6 @@ matplotlib.rcParams.update(
 )
 
 LINE_STYLES = [("-", "o", "black"), ("--", "s", "0.35"), (":", "^", "0.55"), ("-.", "D", "0.2")]
-HATCHES = ["", "///", "\\\\\\", "xxx", "...", "---", "+++", "ooo", "|||", "**"]
-GRAYS = ["0.15", "0.85", "0.6", "1.0", "0.4", "0.95", "0.7", "0.3", "0.9", "0.5"]
 WIDTH_IN = 6.3
 
 
@@ -81,30 +79,31 @@ def trend_lines(
     return _svg(figure)
 
 
-def stacked_bars(
+def small_multiples(
     periods: Sequence[str], series: dict[str, Sequence[float]], title: str, xlabel: str, ylabel: str
 ) -> str:
-    """Stacked bars per period, one grey and hatch per series."""
-    figure = Figure(figsize=(WIDTH_IN, 3.1))
-    ax = figure.subplots()
-    bottom = [0.0] * len(periods)
-    for i, (label, values) in enumerate(series.items()):
-        ax.bar(
-            range(len(periods)),
-            values,
-            bottom=bottom,
-            color=GRAYS[i % len(GRAYS)],
-            hatch=HATCHES[i % len(HATCHES)],
-            edgecolor="black",
-            linewidth=0.4,
-            label=label,
-            width=0.75,
-        )
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    _period_axis(ax, periods, xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
-    ax.legend(frameon=False, ncols=4, loc="upper left", bbox_to_anchor=(0, -0.32), fontsize=7)
+    """One small line chart per series on a shared scale: light to print, easy to compare in grey."""
+    columns = 4
+    rows = max(1, -(-len(series) // columns))
+    figure = Figure(figsize=(WIDTH_IN, 0.9 + 1.6 * rows))
+    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+    top = max((max(values) for values in series.values() if len(values)), default=1) or 1
+    ticks = [0, len(periods) - 1] if len(periods) > 1 else [0]
+    for ax, (label, values) in zip(axes.flat, series.items(), strict=False):
+        ax.fill_between(range(len(periods)), values, color="0.88", linewidth=0)
+        ax.plot(range(len(periods)), values, color="black", linewidth=1.0)
+        ax.set_title(label, fontsize=7, loc="left", fontweight="normal")
+        ax.set_ylim(0, top * 1.1)
+        ax.grid(axis="y", color="0.85", linewidth=0.4)
+        ax.set_xticks(ticks, [periods[i] for i in ticks], fontsize=6.5)
+    for ax in list(axes.flat)[len(series) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=7)
+    for ax in axes[-1, :]:
+        ax.set_xlabel(xlabel, fontsize=7)
+    figure.suptitle(title, x=0.01, ha="left", fontsize=9, fontweight="bold")
+    figure.subplots_adjust(hspace=0.55, wspace=0.12, top=0.86)
     return _svg(figure)
 
 

@@ -407,7 +407,11 @@ def _charts(
         k: int(v[-1]) for k, v in zip(("total", "spearhead", "ibn"), trend.values(), strict=True)
     }
     service_ids = sorted(data.services["service_id"])
-    uses = {s: series("service_uses", "service", s) for s in service_ids}
+    service_names = dict(zip(data.services["service_id"], data.services["name"], strict=True))
+    uses = {
+        _wrap(f"{s}: {service_names.get(s, s)}", 24): series("service_uses", "service", s)
+        for s in service_ids
+    }
     steps = [
         (
             _wrap(f"{s.step}. {s.title}"),
@@ -432,7 +436,7 @@ def _charts(
             "title": t("chart.trend_title"),
         },
         "uses": {
-            "svg": charts.stacked_bars(
+            "svg": charts.small_multiples(
                 periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
             ),
             "alt": t(
