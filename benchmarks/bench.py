@@ -240,8 +240,13 @@ def main() -> None:
     results = {}
     for name, files, rows in sizes:
         folder = generate(f"{name}-{files}x{rows}", files, rows)
-        raw_s, raw_rows = raw_reader_seconds(folder)
-        ours = measure_ingest(folder)
+        raw_s, raw_rows, ours = float("inf"), 0, None
+        for _ in range(2):  # alternate, and keep the best of each: the machine is shared and noisy
+            seconds, raw_rows = raw_reader_seconds(folder)
+            raw_s = min(raw_s, seconds)
+            attempt = measure_ingest(folder)
+            if ours is None or attempt["seconds"] < ours["seconds"]:
+                ours = attempt
         results[name] = (raw_rows, raw_s, ours)
         print(f"{files} workbooks x {rows:,} rows ({raw_rows:,} rows):")
         print(f"  raw reader alone (python-calamine, 1 thread): {raw_rows / raw_s:,.0f} rows/s")

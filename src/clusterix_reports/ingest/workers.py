@@ -12,6 +12,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ def _worker(connection: Connection, limits: Limits) -> None:
             outcome = failed(
                 job, f"reading it needs more than {limits.worker_memory_mb} MiB of memory"
             )
+        outcome.peak_memory_mb = _peak_memory_mb()
         connection.send(outcome)
 
 
@@ -101,6 +103,9 @@ def failed(job: Job, reason: str) -> FileOutcome:
 
 
 def _context() -> mp.context.BaseContext:
+    """How workers start: forked (instant) where this process runs no other thread, else from a server."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return mp.get_context("fork")
     if sys.platform.startswith("linux") or sys.platform == "darwin":
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(
@@ -112,8 +117,9 @@ def _context() -> mp.context.BaseContext:
 
 class _Slot:
     def __init__(self, limits: Limits) -> None:
-        parent, child = _context().Pipe()
-        self.process = _context().Process(target=_worker, args=(child, limits), daemon=True)
+        context = _context()
+        parent, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child, limits), daemon=True)
         self.process.start()
         child.close()
         self.connection = parent
