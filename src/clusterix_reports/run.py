@@ -194,6 +194,29 @@ def _strict_problems(record: dict[str, Any]) -> str | None:
     return None
 
 
+def _record_step(
+    state: RunState,
+    name: str,
+    decision: Decision,
+    started: float,
+    rows: tuple[int | None, int | None],
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Add a step's record to the run: ran or reused, seconds, rows in and out."""
+    state.records.append(
+        StepRecord(
+            name,
+            StepStatus.REUSED if decision.reuse else StepStatus.RAN,
+            round(time.perf_counter() - started, 3),
+            decision.fingerprint,
+            decision.why,
+            rows[0],
+            rows[1],
+            details or {},
+        )
+    )
+
+
 def _link_published(state: RunState, names: list[str]) -> None:
     for name in names:
         link_or_copy(state.published / name, state.pipeline.outputs / name)
@@ -228,17 +251,8 @@ def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
     if strict and (why := _strict_problems(record)):
         raise StrictModeError(f"{why}.")
     totals = record["totals"]
-    state.records.append(
-        StepRecord(
-            "ingest",
-            StepStatus.REUSED if decision.reuse else StepStatus.RAN,
-            round(time.perf_counter() - started, 3),
-            decision.fingerprint,
-            decision.why,
-            totals["rows_read"],
-            totals["rows_loaded"],
-            details,
-        )
+    _record_step(
+        state, "ingest", decision, started, (totals["rows_read"], totals["rows_loaded"]), details
     )
 
 
@@ -272,17 +286,13 @@ def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] 
         )
         rows_out = len(indicators)
     state.summary.append(headline)
-    state.records.append(
-        StepRecord(
-            "compute",
-            StepStatus.REUSED if decision.reuse else StepStatus.RAN,
-            round(time.perf_counter() - started, 3),
-            decision.fingerprint,
-            decision.why,
-            state.ingest_record["totals"]["rows_loaded"],
-            rows_out,
-            {"headline": headline},
-        )
+    _record_step(
+        state,
+        "compute",
+        decision,
+        started,
+        (state.ingest_record["totals"]["rows_loaded"], rows_out),
+        {"headline": headline},
     )
 
 
@@ -299,17 +309,7 @@ def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] |
         with state.console.status("render: laying out the report"):
             rendered = render_step(state.pipeline, state.period_id or "")
         pages, rows_in = rendered.pages, rendered.rows_in
-    state.records.append(
-        StepRecord(
-            "render",
-            StepStatus.REUSED if decision.reuse else StepStatus.RAN,
-            round(time.perf_counter() - started, 3),
-            decision.fingerprint,
-            decision.why,
-            rows_in,
-            pages,
-        )
-    )
+    _record_step(state, "render", decision, started, (rows_in, pages))
 
 
 def _file_record(

@@ -271,11 +271,7 @@ def parse_numbers(raw: pd.Series, *, whole: bool, negative_ok: bool = False) -> 
 
 def parse_choice(raw: pd.Series, spellings: dict[str, str], reason: str) -> Parsed:
     """One value of a closed vocabulary (status, cluster type): folded spelling -> canonical."""
-    text = clean_text(raw)
-    values = text.map(lambda t: spellings.get(fold(t)) if t is not None else None)
-    problems = _no_problems(raw.index)
-    problems[text.notna() & values.isna()] = reason
-    return Parsed(values.astype(object), problems)
+    return resolve_names(raw, spellings, reason)
 
 
 def resolve_names(raw: pd.Series, index: dict[str, str], reason: str) -> Parsed:
