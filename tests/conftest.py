@@ -127,6 +127,12 @@ class Workspace:
     def pipeline(self) -> Pipeline:
         return load_pipeline(self.pipeline_file)
 
+    def run(self, *options: object) -> int:
+        """`clusterix-reports run` on this workspace's pipeline, with more options; the exit code."""
+        from clusterix_reports.cli import main
+
+        return main(["run", "--pipeline", str(self.pipeline_file), *(str(o) for o in options)])
+
 
 def build_workspace(root: Path, pipeline_text: str = PIPELINE) -> Workspace:
     """Reference data in several formats and a pipeline file; no exports yet."""

@@ -162,20 +162,7 @@ def test_the_pdf_ua_checker_finds_no_error(report) -> None:
 def test_two_renders_of_the_same_inputs_are_identical_bytes(report, tmp_path) -> None:
     ws, pdf = report
     other = tmp_path / "other"
-    assert (
-        main(
-            [
-                "run",
-                "--pipeline",
-                str(ws.pipeline_file),
-                "--period",
-                "2019Q4",
-                "--outputs",
-                str(other),
-            ]
-        )
-        == 0
-    )
+    assert ws.run("--period", "2019Q4", "--outputs", str(other)) == 0
     assert (
         other / "reports" / "2019Q4" / "progress-report-2019Q4.pdf"
     ).read_bytes() == pdf.read_bytes()
@@ -186,20 +173,7 @@ def test_the_report_says_when_the_inputs_are_the_synthetic_sample(report, tmp_pa
     ws, _ = report
     (ws.inputs / "SYNTHETIC-SAMPLE.md").write_text("synthetic")
     out = tmp_path_factory.mktemp("marked")
-    assert (
-        main(
-            [
-                "run",
-                "--pipeline",
-                str(ws.pipeline_file),
-                "--period",
-                "2019Q4",
-                "--outputs",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert ws.run("--period", "2019Q4", "--outputs", str(out)) == 0
     (ws.inputs / "SYNTHETIC-SAMPLE.md").unlink()
     reader = PdfReader(out / "reports" / "2019Q4" / "progress-report-2019Q4.pdf")
     assert all("SYNTHETIC SAMPLE DATA" in page.extract_text() for page in reader.pages)
@@ -228,7 +202,10 @@ def test_input_values_are_printed_as_characters_and_fetch_nothing(
     real_connect = socket.socket.connect
 
     def no_network(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6):  # local pipes to the worker processes are fine
+        if self.family in (
+            socket.AF_INET,
+            socket.AF_INET6,
+        ):  # local pipes to the worker processes are fine
             raise AssertionError("the renderer tried to reach the network")
         return real_connect(self, address)
 

@@ -68,20 +68,7 @@ def test_run_json_validates_against_its_documented_schema(first_run) -> None:
 
 def test_the_same_inputs_in_two_outputs_folders_give_identical_bytes(first_run, tmp_path) -> None:
     other = tmp_path / "other"
-    assert (
-        main(
-            [
-                "run",
-                "--pipeline",
-                str(first_run.pipeline_file),
-                "--period",
-                "2019Q4",
-                "--outputs",
-                str(other),
-            ]
-        )
-        == 0
-    )
+    assert first_run.run("--period", "2019Q4", "--outputs", str(other)) == 0
     mine, theirs = published(first_run.outputs), published(other)
     assert mine.keys() == theirs.keys()
     for name in mine:
@@ -191,17 +178,7 @@ def test_a_second_run_waits_then_names_who_holds_the_outputs(first_run, capsys) 
     with FileLock(first_run.outputs / ".lock"):
         holder.write_text("process 4242 (clusterix-reports run)\n")
         started = time.perf_counter()
-        code = main(
-            [
-                "run",
-                "--pipeline",
-                str(first_run.pipeline_file),
-                "--period",
-                "2019Q4",
-                "--wait",
-                "0.5",
-            ]
-        )
+        code = first_run.run("--period", "2019Q4", "--wait", "0.5")
         waited = time.perf_counter() - started
     holder.unlink()
     assert code == 2 and waited >= 0.5

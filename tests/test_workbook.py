@@ -149,20 +149,7 @@ def test_no_input_text_becomes_a_formula_on_any_sheet(workbook) -> None:
 
 def test_two_runs_give_identical_workbook_bytes(workbook, tmp_path) -> None:
     ws, path, _ = workbook
-    assert (
-        main(
-            [
-                "run",
-                "--pipeline",
-                str(ws.pipeline_file),
-                "--period",
-                "2019Q4",
-                "--outputs",
-                str(tmp_path / "again"),
-            ]
-        )
-        == 0
-    )
+    assert ws.run("--period", "2019Q4", "--outputs", str(tmp_path / "again")) == 0
     assert (
         tmp_path / "again" / "reports" / "2019Q4" / "indicators-2019Q4.xlsx"
     ).read_bytes() == path.read_bytes()
