@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest.reasons import reason_message
@@ -32,23 +33,42 @@ DUPLICATE_COLUMNS = (
 )
 
 
-def _with_originals(
-    loaded: pd.DataFrame, comparable: pd.DataFrame, is_duplicate: pd.Series, table: str
-) -> pd.DataFrame:
+def _first_equal_rows(comparable: pd.DataFrame) -> np.ndarray:
+    """For each row, the position of the first row with equal values (itself when none is earlier).
+
+    Rows are hashed column by column (vectorised); rows whose hash was seen before are then
+    compared value by value with that first row, so a hash collision never merges two uses.
+    """
+    positions = np.arange(len(comparable))
+    if comparable.empty:
+        return positions
+    hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
+    first = pd.Series(positions).groupby(hashes, sort=False).transform("first").to_numpy()
+    rows = np.flatnonzero(first != positions)
+    later = comparable.iloc[rows].to_numpy(dtype=object)
+    earlier = comparable.iloc[first[rows]].to_numpy(dtype=object)
+    for row, a_values, b_values in zip(rows, later, earlier, strict=True):
+        if not all(a == b or (a != a and b != b) for a, b in zip(a_values, b_values, strict=True)):
+            first[row] = row  # a hash collision: not the same values
+    return first
+
+
+def _with_originals(loaded: pd.DataFrame, first: np.ndarray, table: str) -> pd.DataFrame:
     """The duplicate rows, each with where the row it repeats was loaded from."""
-    group = comparable.groupby(list(comparable.columns), dropna=False, sort=False).ngroup()
-    first = loaded.loc[~is_duplicate].assign(_group=group[~is_duplicate]).set_index("_group")
-    dupes = loaded.loc[is_duplicate].assign(_group=group[is_duplicate])
+    rows = np.flatnonzero(first != np.arange(len(loaded)))
+    dupes, originals = loaded.iloc[rows], loaded.iloc[first[rows]]
     out = pd.DataFrame(
         {
-            "source_file": dupes["source_file"],
-            "source_sheet": dupes["source_sheet"],
-            "source_row": dupes["source_row"],
+            "source_file": dupes["source_file"].to_numpy(),
+            "source_sheet": dupes["source_sheet"].to_numpy(),
+            "source_row": dupes["source_row"].to_numpy(),
             "table": table,
-            "account_manager": dupes.get("account_manager"),
-            "duplicate_of_file": dupes["_group"].map(first["source_file"]),
-            "duplicate_of_sheet": dupes["_group"].map(first["source_sheet"]),
-            "duplicate_of_row": dupes["_group"].map(first["source_row"]),
+            "account_manager": dupes["account_manager"].to_numpy()
+            if "account_manager" in dupes
+            else None,
+            "duplicate_of_file": originals["source_file"].to_numpy(),
+            "duplicate_of_sheet": originals["source_sheet"].to_numpy(),
+            "duplicate_of_row": originals["source_row"].to_numpy(),
         }
     )
     return out[list(DUPLICATE_COLUMNS)]
@@ -65,10 +85,9 @@ def split_duplicates(
     """
     reporter = ("account_manager",) if table == "service_log" else ()
     values = [c for c in loaded.columns if c not in (*SOURCE_COLUMNS, *reporter)]
-    comparable = _comparable(loaded, values)
-    is_duplicate = comparable.duplicated(keep="first")
-    duplicates = _with_originals(loaded, comparable, is_duplicate, table)
-    kept = loaded[~is_duplicate]
+    first = _first_equal_rows(_comparable(loaded, values))
+    duplicates = _with_originals(loaded, first, table)
+    kept = loaded[first == np.arange(len(loaded))]
     if key is None or kept.empty:
         return kept, duplicates, pd.DataFrame(columns=[*REJECTED_COLUMNS])
     taken = kept[key].duplicated(keep="first")
