@@ -28,12 +28,15 @@ DATE_COLUMNS = {
 }
 
 
-def read_table(data_dir: Path, name: str) -> pd.DataFrame:
-    """One ingested table, dates as datetime64[ns]."""
+SERVICE_LOG_COLUMNS = ["cluster_id", "service_id", "date", "participants", "cost_eur"]
+
+
+def read_table(data_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """One ingested table (or some of its columns), dates as datetime64[ns]."""
     path = data_dir / f"{name}.parquet"
     if not path.is_file():
         raise UserError(f"{path}: missing; run `clusterix-reports ingest` first.")
-    frame = pq.read_table(path).to_pandas()
+    frame = pq.read_table(path, columns=columns).to_pandas()
     for column in DATE_COLUMNS[name]:
         frame[column] = frame[column].astype("datetime64[ns]")
     return frame
@@ -42,7 +45,8 @@ def read_table(data_dir: Path, name: str) -> pd.DataFrame:
 def load_tables(data_dir: Path) -> Tables:
     """Every table compute needs."""
     return Tables(
-        service_log=read_table(data_dir, "service_log"),
+        # only what the indicators read: every period filters these rows again
+        service_log=read_table(data_dir, "service_log", SERVICE_LOG_COLUMNS),
         clusters=read_table(data_dir, "clusters"),
         services=read_table(data_dir, "services"),
         projects=read_table(data_dir, "intercluster_projects"),
