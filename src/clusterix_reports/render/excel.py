@@ -110,6 +110,23 @@ def table_sheet(
     return ws
 
 
+def frame_sheet(
+    workbook: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    table_name: str,
+    formats: dict[str, str | None],
+) -> Worksheet:
+    """A table sheet of some columns of a frame, each with its number format; True/False read yes/no."""
+    columns = [Column(name, number_format) for name, number_format in formats.items()]
+    values = frame[list(formats)].astype(object)
+    rows = [
+        [("yes" if v else "no") if isinstance(v, bool) else v for v in row]
+        for row in values.itertuples(index=False)
+    ]
+    return table_sheet(workbook, title, columns, rows, table_name=table_name)
+
+
 def fit_widths(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
     """Column widths that fit their content (headers included), within bounds."""
     for c, column in enumerate(columns, start=1):

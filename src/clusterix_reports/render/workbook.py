@@ -22,6 +22,7 @@ from clusterix_reports.render.excel import (
     INTEGER,
     PERCENT,
     Column,
+    frame_sheet,
     put,
     table_sheet,
     workbook_bytes,
@@ -307,59 +308,42 @@ def _projects(workbook: Workbook, data: ReportData) -> None:
 
 
 def _action_plan(workbook: Workbook, data: ReportData) -> None:
-    columns = [
-        Column("step"),
-        Column("title"),
-        Column("planned_start", DATE),
-        Column("planned_end", DATE),
-        Column("status"),
-        Column("reported_status"),
-        Column("delayed_by_rule"),
-        Column("actual_end", DATE),
-        Column("evidence"),
-    ]
-    rows = [
-        [
-            s.step,
-            s.title,
-            s.planned_start,
-            s.planned_end,
-            s.status,
-            s.reported_status,
-            "yes" if s.delayed_by_rule else "no",
-            s.actual_end,
-            s.evidence,
-        ]
-        for s in data.steps.itertuples(index=False)
-    ]
-    table_sheet(workbook, "Action plan", columns, rows, table_name="ActionPlan")
+    frame_sheet(
+        workbook,
+        "Action plan",
+        data.steps,
+        "ActionPlan",
+        {
+            "step": None,
+            "title": None,
+            "planned_start": DATE,
+            "planned_end": DATE,
+            "status": None,
+            "reported_status": None,
+            "delayed_by_rule": None,
+            "actual_end": DATE,
+            "evidence": None,
+        },
+    )
 
 
 def _benchmark(workbook: Workbook, data: ReportData) -> None:
-    columns = [
-        Column("criterion"),
-        Column("year"),
-        Column("score", DECIMAL),
-        Column("portfolio_mean", DECIMAL),
-        Column("portfolio_median", DECIMAL),
-        Column("difference", DECIMAL),
-        Column("position"),
-        Column("regions", INTEGER),
-    ]
-    rows = [
-        [
-            b.criterion,
-            b.year,
-            b.score,
-            b.portfolio_mean,
-            b.portfolio_median,
-            b.difference,
-            b.position,
-            b.regions,
-        ]
-        for b in data.benchmark.itertuples(index=False)
-    ]
-    table_sheet(workbook, "Benchmark", columns, rows, table_name="Benchmark")
+    frame_sheet(
+        workbook,
+        "Benchmark",
+        data.benchmark,
+        "Benchmark",
+        {
+            "criterion": None,
+            "year": None,
+            "score": DECIMAL,
+            "portfolio_mean": DECIMAL,
+            "portfolio_median": DECIMAL,
+            "difference": DECIMAL,
+            "position": None,
+            "regions": INTEGER,
+        },
+    )
 
 
 def _data_quality(workbook: Workbook, data: ReportData) -> None:
