@@ -382,30 +382,29 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
         state = RunState(pipeline, pipeline.outputs, Console(quiet=True))
         period_id = _choose_period(state, None)
     previous = read_run_record(pipeline.outputs / "reports" / period_id / "run.json")
-    compute_fp = fingerprint(
-        code_fingerprint(), decisions[0].fingerprint, _compute_settings(pipeline), period_id
+    return [
+        *decisions,
+        *_later_decisions(pipeline, decisions[0].fingerprint, period_id, previous, options.force),
+    ]
+
+
+def _later_decisions(
+    pipeline: Pipeline, ingest_fp: str, period_id: str, previous: dict[str, Any] | None, force: bool
+) -> tuple[Decision, Decision]:
+    """Whether compute and render run or are reused for a period, from what each reads."""
+    compute_fp = fingerprint(code_fingerprint(), ingest_fp, _compute_settings(pipeline), period_id)
+    compute = decide_later_step(
+        "compute", compute_fp, previous, pipeline.outputs, _compute_outputs(period_id), force
     )
-    decisions.append(
-        decide_later_step(
-            "compute",
-            compute_fp,
-            previous,
-            pipeline.outputs,
-            _compute_outputs(period_id),
-            options.force,
-        )
+    render = decide_later_step(
+        "render",
+        _render_fingerprint(pipeline, compute_fp),
+        previous,
+        pipeline.outputs,
+        _render_outputs(period_id),
+        force,
     )
-    decisions.append(
-        decide_later_step(
-            "render",
-            _render_fingerprint(pipeline, compute_fp),
-            previous,
-            pipeline.outputs,
-            _render_outputs(period_id),
-            options.force,
-        )
-    )
-    return decisions
+    return compute, render
 
 
 def _render_fingerprint(pipeline: Pipeline, compute_fp: str) -> str:
@@ -451,30 +450,11 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
         return
     state.period_id = _choose_period(state, options.period)
     previous = read_run_record(pipeline.outputs / "reports" / state.period_id / "run.json")
-    compute_fp = fingerprint(
-        code_fingerprint(),
-        ingest_decision.fingerprint,
-        _compute_settings(pipeline),
-        state.period_id,
-    )
-    compute = decide_later_step(
-        "compute",
-        compute_fp,
-        previous,
-        pipeline.outputs,
-        _compute_outputs(state.period_id),
-        options.force,
+    compute, render = _later_decisions(
+        pipeline, ingest_decision.fingerprint, state.period_id, previous, options.force
     )
     _step_compute(state, compute, previous)
     if "render" in options.steps:
-        render = decide_later_step(
-            "render",
-            _render_fingerprint(pipeline, compute_fp),
-            previous,
-            pipeline.outputs,
-            _render_outputs(state.period_id),
-            options.force,
-        )
         _step_render(state, render, previous)
     record = _run_record(state, previous)
     from clusterix_reports.storage import atomic_write_bytes

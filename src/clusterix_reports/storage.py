@@ -60,12 +60,16 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
-def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
-    """Write a table as Parquet with a fixed schema, atomically and reproducibly."""
+def write_parquet(frame: pd.DataFrame, schema: pa.Schema | None, path: Path) -> None:
+    """Write a table as Parquet, atomically and reproducibly; with `schema`, exactly of that schema."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = to_arrow(frame, schema)
+    table = (
+        to_arrow(frame, schema)
+        if schema is not None
+        else pa.Table.from_pandas(frame, preserve_index=False)
+    )
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", write_statistics=True, store_schema=True)
     atomic_write_bytes(path, sink.getvalue().to_pybytes())

@@ -49,7 +49,8 @@ def validate_paths(pipeline: Pipeline, paths: list[Path]) -> tuple[list[str], li
                 lines.append(f"{record.path}, sheet {sheet.name}: not read: {sheet.reason}")
             elif sheet.status == "skipped":
                 notes.append(f"note: {record.path}, sheet {sheet.name}: skipped: {sheet.reason}")
-    problems = [t.problems for o in outcomes.values() for out in o for *_, t in out.tables]
+    # each export is listed under both export tables: its problems are taken once
+    problems = [t.problems for out in outcomes["service_log"] for *_, t in out.tables]
     id_problems = result.rejected[result.rejected["reason"] == "duplicate_id"]
     everything = pd.concat([p for p in [*problems, id_problems] if len(p)] or [id_problems])
     everything = everything.drop_duplicates(

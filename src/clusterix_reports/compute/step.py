@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clusterix_reports.compute import indicators as ind
@@ -16,7 +15,7 @@ from clusterix_reports.compute.table import Tables, indicator_table
 from clusterix_reports.errors import PipelineError, UserError
 from clusterix_reports.periods import Period, choose_period, parse_period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.storage import atomic_write_bytes
+from clusterix_reports.storage import write_parquet
 
 DATE_COLUMNS = {
     "service_log": ("date",),
@@ -74,13 +73,6 @@ def check_targets(pipeline: Pipeline) -> None:
                     ) from None
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
-
-
 def step_table(tables: Tables, period: Period) -> pd.DataFrame:
     """The action-plan steps with their status at the period end (the delayed rule applied)."""
     plan = tables.action_plan.drop(columns=["source_file", "source_sheet", "source_row"]).copy()
@@ -134,7 +126,7 @@ def compute_step(
         ),
     }
     for path, frame in outputs.values():
-        _write(frame, path)
+        write_parquet(frame, None, path)
     return period, {name: path for name, (path, _) in outputs.items()}
 
 
