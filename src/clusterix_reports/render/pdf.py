@@ -77,6 +77,11 @@ def _fetcher(allowed_roots: list[Path]):
     return LocalOnlyFetcher(fail_on_errors=True)
 
 
+class RenderTimeoutError(BaseException):
+    """The render's time is up. A BaseException, so WeasyPrint's `except Exception` around image
+    loading and fetching cannot swallow it and carry on laying out."""
+
+
 @contextlib.contextmanager
 def time_limit(seconds: int) -> Iterator[None]:
     """Stop a render that takes longer than `seconds` (where the system has alarms)."""
@@ -88,16 +93,18 @@ def time_limit(seconds: int) -> Iterator[None]:
         return
 
     def expired(signum: int, frame: Any) -> None:
-        raise UserError(
-            f"rendering the PDF took longer than {seconds} s ([limits] render_seconds); the report is too "
-            "large to lay out, or the machine is overloaded",
-            ExitCode.UNEXPECTED,
-        )
+        raise RenderTimeoutError
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(seconds)
     try:
         yield
+    except RenderTimeoutError:
+        raise UserError(
+            f"rendering the PDF took longer than {seconds} s ([limits] render_seconds); the report is too "
+            "large to lay out, or the machine is overloaded",
+            ExitCode.UNEXPECTED,
+        ) from None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
