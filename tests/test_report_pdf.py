@@ -290,3 +290,20 @@ def test_a_render_past_its_time_limit_stops_with_one_sentence(tmp_path_factory, 
     assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 1
     assert "rendering the PDF took longer than 1 s" in capsys.readouterr().err
     assert not (ws.outputs / "reports" / "2019Q4" / "progress-report-2019Q4.pdf").exists()
+
+
+def test_a_time_limit_whose_alarm_is_swallowed_still_stops_the_render() -> None:
+    """Python ignores exceptions raised in garbage-collector callbacks and destructors; an alarm
+    that lands there must not let an overlong render pass as finished on time."""
+    import time
+
+    from clusterix_reports.errors import UserError
+    from clusterix_reports.render.pdf import time_limit
+
+    swallowed = 0
+    with pytest.raises(UserError, match="took longer than 1 s"), time_limit(1):
+        try:
+            time.sleep(3)
+        except BaseException:
+            swallowed += 1
+    assert swallowed == 1

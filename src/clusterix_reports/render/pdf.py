@@ -84,7 +84,12 @@ class RenderTimeoutError(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: int) -> Iterator[None]:
-    """Stop a render that takes longer than `seconds` (where the system has alarms)."""
+    """Stop a render that takes longer than `seconds` (where the system has alarms).
+
+    The alarm repeats every tenth of a second once the time is up, and the outcome is checked
+    after the block: an exception raised where Python ignores it (a garbage-collector callback,
+    a destructor) cannot let an overlong render finish as if on time.
+    """
     import signal
     import threading
 
@@ -92,22 +97,31 @@ def time_limit(seconds: int) -> Iterator[None]:
         yield
         return
 
-    def expired(signum: int, frame: Any) -> None:
-        raise RenderTimeoutError
+    state = {"expired": False, "armed": True}
 
+    def expired(signum: int, frame: Any) -> None:
+        state["expired"] = True
+        if state["armed"]:
+            raise RenderTimeoutError
+
+    too_long = UserError(
+        f"rendering the PDF took longer than {seconds} s ([limits] render_seconds); the report is "
+        "too large to lay out, or the machine is overloaded",
+        ExitCode.UNEXPECTED,
+    )
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
-        yield
+        try:
+            yield
+        finally:
+            state["armed"] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     except RenderTimeoutError:
-        raise UserError(
-            f"rendering the PDF took longer than {seconds} s ([limits] render_seconds); the report is too "
-            "large to lay out, or the machine is overloaded",
-            ExitCode.UNEXPECTED,
-        ) from None
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        raise too_long from None
+    if state["expired"]:
+        raise too_long
 
 
 def write_pdf(
