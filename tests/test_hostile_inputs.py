@@ -73,10 +73,12 @@ def hostile_files(ws: Workspace, tmp: Path) -> dict[str, str]:
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>'
     )
-    far = (
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>Cluster</t></is></c></row>'
-        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    header = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for i, name in enumerate(HEADER_LOG)
     )
+    far = f'<row r="1">{header}</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
     blank_rows = "".join(f'<row r="{r}" s="1" customFormat="1"/>' for r in range(2, 300_000))
     rewrite_zip(
         base,

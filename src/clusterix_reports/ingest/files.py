@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clusterix_reports.ingest.columns import column_cells
 from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
 from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
 from clusterix_reports.ingest.tables import (
@@ -78,11 +79,15 @@ def ingest_file(
         record.status, record.reason = "failed", str(exc)
         return outcome
     record.format = workbook.format
-    for sheet in workbook.sheets:
-        sheet_record, table = _read_sheet(sheet, relative, tables, ctx)
-        record.sheets.append(sheet_record)
-        if table is not None:
-            outcome.tables.append((sheet_record, sheet_record.table or "", table))
+    try:
+        for sheet in workbook.sheets:
+            sheet_record, table = _read_sheet(sheet, relative, tables, ctx)
+            record.sheets.append(sheet_record)
+            if table is not None:
+                outcome.tables.append((sheet_record, sheet_record.table or "", table))
+    except UnreadableFileError as exc:  # a sheet read cell by cell on demand, which failed
+        record.status, record.reason, record.sheets = "failed", str(exc), []
+        outcome.tables = []
     return outcome
 
 
@@ -96,7 +101,11 @@ def _read_sheet(
     if sheet.kind != "worksheet":
         record.reason = f"a {sheet.kind}, not a table"
         return record, None
-    if all(is_blank(cell) for row in sheet.rows for cell in row):
+    blank_head = all(is_blank(cell) for row in sheet.rows for cell in row)
+    if blank_head and sheet.rows and sheet.whole is not None:
+        sheet = sheet.whole()  # only whitespace in the first rows read: look at them all
+        blank_head = all(is_blank(cell) for row in sheet.rows for cell in row)
+    if blank_head:
         record.reason = "the sheet is empty"
         return record, None
     match = find_header(sheet.rows, tables)
@@ -118,7 +127,14 @@ def _read_sheet(
             "keep one of them"
         )
         return record, None
-    cells, coded = _data_cells(sheet, match.row_index, match.columns)
+    columns = sheet.body(record.header_row) if sheet.body is not None else None
+    if columns is not None:
+        cells, coded = column_cells(columns, match.columns)
+    else:
+        if sheet.whole is not None:
+            sheet = sheet.whole()
+            match = find_header(sheet.rows, [match.table]) or match
+        cells, coded = _data_cells(sheet, match.row_index, match.columns)
     record.status = "read"
     record.rows_read = len(cells)
     table = build_sheet_table(

@@ -6,7 +6,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,22 @@ class UnreadableFileError(Exception):
 
 
 @dataclass
+class Columns:
+    """The rows below a sheet's header as Arrow arrays, by column index (A is 0)."""
+
+    arrays: dict[int, Any]
+    height: int
+    first_row: int  # spreadsheet row number of the arrays' first item
+
+
+@dataclass
 class RawSheet:
-    """One sheet's cells as read, before any interpretation."""
+    """One sheet's cells as read, before any interpretation.
+
+    A sheet read as a stream holds only its first rows (enough to find the header), with
+    `body` to load the rows below a header row in columns, and `whole` to read it cell by
+    cell where columns will not do (a column that mixes dates, numbers and text).
+    """
 
     name: str
     rows: list[list[Any]]
@@ -32,6 +48,8 @@ class RawSheet:
     hidden: bool = False
     date1904: bool = False
     kind: str = "worksheet"
+    body: Callable[[int], Columns | None] | None = None  # header's row number -> the rows below
+    whole: Callable[[], RawSheet] | None = None
 
 
 @dataclass
@@ -124,7 +142,104 @@ def read_workbook(path: Path, limits: Limits) -> RawWorkbook:
         from clusterix_reports.ingest.guard import check_archive
 
         check_archive(path, kind, limits)
+    if kind == "xlsx" and (sheets := _read_xlsx_heads(path, limits)) is not None:
+        return RawWorkbook(kind, sheets)
     return RawWorkbook(kind, _read_with_calamine(path, kind, limits))
+
+
+def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
+    """Every sheet of an xlsx with only its first rows read; None where the stream reader fails."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS
+    from clusterix_reports.ingest.xlsx_head import SharedStrings, head_rows, workbook_sheets
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries, strings_part = workbook_sheets(archive)
+            strings = SharedStrings(archive, strings_part)
+            try:
+                heads = {
+                    e.name: head_rows(archive, e.part, strings, HEADER_SEARCH_ROWS)
+                    for e in entries
+                    if e.kind == "worksheet" and not e.hidden
+                }
+            finally:
+                strings.close()
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
+        return None  # the cell-by-cell reader reads it, or says why it cannot
+    date1904 = _is_1904(path)
+    whole = _WholeSheets(path, limits)
+    sheets = []
+    for entry in entries:
+        if entry.name not in heads:
+            sheets.append(RawSheet(entry.name, [], hidden=entry.hidden, kind=entry.kind))
+            continue
+        first_row, rows = heads[entry.name]
+        sheets.append(
+            RawSheet(
+                entry.name,
+                rows,
+                first_row,
+                date1904=date1904,
+                body=partial(_xlsx_columns, path, entry.name, limits),
+                whole=partial(whole.sheet, entry.name),
+            )
+        )
+    return sheets
+
+
+class _WholeSheets:
+    """The sheets of one workbook read cell by cell, once, when a sheet first asks for it."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+        self.sheets: dict[str, RawSheet] | None = None
+
+    def sheet(self, name: str) -> RawSheet:
+        if self.sheets is None:
+            read = _read_with_calamine(self.path, "xlsx", self.limits)
+            self.sheets = {sheet.name: sheet for sheet in read}
+        if name not in self.sheets:
+            raise UnreadableFileError(f"the workbook lists a sheet {name} that it does not hold")
+        return self.sheets[name]
+
+
+def _xlsx_columns(path: Path, name: str, limits: Limits, header_row: int) -> Columns | None:
+    """The rows below `header_row` in Arrow columns (fastexcel); None where a column mixes types."""
+    import fastexcel
+    import pyarrow as pa
+
+    try:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(
+            name,
+            header_row=None,
+            skip_rows=header_row,
+            dtype_coercion="strict",
+            schema_sample_rows=None,
+        )
+        if sheet.height * sheet.width > limits.max_cells_per_sheet:
+            return None  # the cell-by-cell reader says why
+        batch = sheet.to_arrow()
+    except fastexcel.FastExcelError:
+        return None
+    arrays = {}
+    for info, array in zip(sheet.selected_columns, batch.columns, strict=True):
+        kind = array.type
+        if not (
+            pa.types.is_string(kind)
+            or pa.types.is_floating(kind)
+            or pa.types.is_integer(kind)
+            or pa.types.is_boolean(kind)
+            or pa.types.is_timestamp(kind)
+            or pa.types.is_date(kind)
+            or pa.types.is_null(kind)
+        ):
+            return None  # durations and times: read cell by cell, as every other reader does
+        arrays[info.absolute_index] = array
+    return Columns(arrays, batch.num_rows, header_row + 1)
 
 
 def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]:

@@ -1,0 +1,98 @@
+"""A sheet's rows read in Arrow columns, into the cells and codes that parsing takes.
+
+Each column is dictionary-encoded by Arrow, so only its distinct values become Python
+objects; which rows are blank is worked out on the codes and on whole arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from clusterix_reports.ingest.read import Columns
+from clusterix_reports.ingest.values import blank_cells
+
+
+def _python_value(value: Any) -> Any:
+    """A distinct value as the cell-by-cell reader gives it: a date at midnight is a date."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+
+
+def encoded(array: Any, height: int) -> tuple[np.ndarray, list[Any]]:
+    """A column's codes and its distinct values as Python objects.
+
+    An empty cell is "", as the cell-by-cell reader gives it, so both readers parse alike.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if array is None or pa.types.is_null(array.type):
+        return np.zeros(height, dtype=np.intp), [""]
+    dictionary = pc.dictionary_encode(array)
+    values = dictionary.dictionary.to_pylist()
+    if pa.types.is_timestamp(array.type):
+        values = [_python_value(v) for v in values]
+    codes = dictionary.indices
+    if codes.null_count:
+        codes = pc.fill_null(codes, len(values))
+        values.append("")
+    return codes.to_numpy(zero_copy_only=False).astype(np.intp), values
+
+
+def non_blank(array: Any) -> np.ndarray:
+    """Which items of an array hold something: not empty, not NaN, not only whitespace."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_null(array.type):
+        return np.zeros(len(array), dtype=bool)
+    present = pc.is_valid(array)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        present = pc.and_(present, pc.not_equal(pc.utf8_trim_whitespace(array), ""))
+    elif pa.types.is_floating(array.type):
+        present = pc.and_(present, pc.invert(pc.is_nan(array)))
+    return pc.fill_null(present, False).to_numpy(zero_copy_only=False)
+
+
+def _object_array(values: list[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def column_cells(
+    columns: Columns, mapped: dict[int, str]
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Series]]]:
+    """The rows that hold something, one column per mapped field and a `row` column; and each
+    mapped column's codes and distinct cells (True and False as text, as the parsers take them)."""
+    height = columns.height
+    filled = np.zeros(height, dtype=bool)
+    found = {}
+    for position, name in mapped.items():
+        codes, values = encoded(columns.arrays.get(position), height)
+        holds = ~blank_cells(pd.Series(values, dtype=object)).to_numpy()
+        filled |= holds[codes]
+        found[name] = (codes, values)
+    for position, array in columns.arrays.items():
+        if position not in mapped:
+            filled |= non_blank(array)
+    frame = pd.DataFrame(
+        {name: _object_array(values)[codes[filled]] for name, (codes, values) in found.items()}
+    )
+    frame["row"] = np.arange(columns.first_row, columns.first_row + height)[filled]
+    coded = {
+        name: (
+            codes[filled],
+            pd.Series(
+                [("TRUE" if v else "FALSE") if isinstance(v, bool) else v for v in values],
+                dtype=object,
+            ),
+        )
+        for name, (codes, values) in found.items()
+    }
+    return frame, coded

@@ -1,0 +1,185 @@
+"""The sheets of an xlsx workbook and the first rows of each, read as a stream.
+
+Finding a sheet's header needs its first fifteen rows, not the whole sheet: these are read
+straight from the archive, stopping after them, so the body can then be loaded once, in
+columns, by a reader that is told where the data starts.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d*)")
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One sheet as the workbook lists it: name, whether hidden, kind, and its part in the archive."""
+
+    name: str
+    hidden: bool
+    kind: str  # worksheet | chart or macro sheet
+    part: str
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _iterparse(stream: IO[bytes]) -> Iterator[Any]:
+    from defusedxml.ElementTree import iterparse
+
+    for _, element in iterparse(stream, events=("end",)):
+        yield element
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type's last word, target part)."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    found = {}
+    with archive.open(rels) as stream:
+        for element in _iterparse(stream):
+            if _local(element.tag) == "Relationship":
+                target = element.get("Target", "")
+                path = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target))
+                )
+                found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], path)
+    return found
+
+
+def workbook_sheets(archive: zipfile.ZipFile) -> tuple[list[SheetEntry], str | None]:
+    """The workbook's sheets in order, and the part that holds its shared strings (if any)."""
+    workbook = "xl/workbook.xml"
+    rels = _relationships(archive, workbook)
+    sheets = []
+    with archive.open(workbook) as stream:
+        for element in _iterparse(stream):
+            if _local(element.tag) != "sheet":
+                continue
+            rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            kind, part = rels.get(rel, ("", ""))
+            sheets.append(
+                SheetEntry(
+                    name=element.get("name", ""),
+                    hidden=element.get("state", "visible") != "visible",
+                    kind="worksheet" if kind == "worksheet" else "chart or macro sheet",
+                    part=part,
+                )
+            )
+    strings = next((part for kind, part in rels.values() if kind == "sharedStrings"), None)
+    return sheets, strings
+
+
+class SharedStrings:
+    """The workbook's shared strings, parsed only as far as the cells asked for so far."""
+
+    def __init__(self, archive: zipfile.ZipFile, part: str | None) -> None:
+        self._items: list[str] = []
+        self._stream = archive.open(part) if part and part in archive.namelist() else None
+        self._elements = _iterparse(self._stream) if self._stream is not None else iter(())
+
+    def __getitem__(self, index: int) -> str:
+        while len(self._items) <= index:
+            element = next(self._elements, None)
+            if element is None:
+                return ""
+            if _local(element.tag) == "si":
+                self._items.append(_rich_text(element))
+                element.clear()
+        return self._items[index]
+
+    def close(self) -> None:
+        """Close the stream into the archive."""
+        if self._stream is not None:
+            self._stream.close()
+
+
+def _rich_text(element: Any) -> str:
+    """The text of a string item: its `t`, or its runs' `t`s (phonetic guides left out)."""
+    parts = []
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _column_index(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _cell_value(cell: Any, strings: SharedStrings) -> Any:
+    """A cell's value as the spreadsheet holds it: text, number, True/False; None when empty."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = next((c for c in cell if _local(c.tag) == "is"), None)
+        return None if inline is None else _rich_text(inline)
+    value = next((c.text for c in cell if _local(c.tag) == "v"), None)
+    if value is None or kind == "e":
+        return None
+    if kind == "s":
+        return strings[int(value)]
+    if kind == "b":
+        return value.strip() == "1"
+    if kind in ("str", "d"):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def head_rows(
+    archive: zipfile.ZipFile, part: str, strings: SharedStrings, count: int
+) -> tuple[int, list[list[Any]]]:
+    """The sheet's first `count` rows from the first one that holds a value, and that row's number.
+
+    Cells sit at their column's index (A is 0); empty cells are "". Reading stops after them.
+    """
+    rows: dict[int, dict[int, Any]] = {}
+    first: int | None = None
+    next_row = 1
+    with archive.open(part) as stream:
+        for element in _iterparse(stream):
+            if _local(element.tag) != "row":
+                continue
+            number = int(element.get("r") or next_row)
+            next_row = number + 1
+            if first is not None and number >= first + count:
+                break
+            cells, next_column = {}, 0
+            for cell in element:
+                if _local(cell.tag) != "c":
+                    continue
+                match = _CELL_REF.match(cell.get("r") or "")
+                column = _column_index(match.group(1)) if match else next_column
+                next_column = column + 1
+                value = _cell_value(cell, strings)
+                if value is not None:
+                    cells[column] = value
+            element.clear()
+            if cells and first is None:
+                first = number
+            if first is not None:
+                rows[number] = cells
+    if first is None:
+        return 1, []
+    last = max(rows)
+    width = max((max(cells) + 1 for cells in rows.values() if cells), default=0)
+    return first, [
+        [rows.get(n, {}).get(c, "") for c in range(width)] for n in range(first, last + 1)
+    ]
