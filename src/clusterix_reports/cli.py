@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return int(ExitCode.UNEXPECTED)
 
+    if args.debug:
+        from clusterix_reports.forked import stay_in_process
+
+        stay_in_process()
     try:
         return int(getattr(commands, args.command)(args))
     except UserError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 from clusterix_reports import __version__
 from clusterix_reports.console import Console
 from clusterix_reports.errors import ExitCode, StrictModeError
+from clusterix_reports.forked import ForkedCall
 from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.publish import (
@@ -296,7 +297,40 @@ def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] 
     )
 
 
-def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] | None) -> None:
+def _render_pages_and_rows(pipeline: Pipeline, period_id: str) -> tuple[int, int]:
+    """The render step; its pages and rows read, as plain numbers (sending back a class
+    would make this process import the render modules to unpickle it)."""
+    from clusterix_reports.render.step import render_step
+
+    rendered = render_step(pipeline, period_id)
+    return rendered.pages, rendered.rows_in
+
+
+def _preload_render() -> None:
+    from clusterix_reports.render.step import preload
+
+    preload()
+
+
+def _early_renderer(options: RunOptions, ingest: Decision) -> ForkedCall[Any] | None:
+    """A child process that imports the render libraries while ingest and compute run.
+
+    Started only when the inputs are read again (a rerun that reuses them renders little).
+    """
+    if "render" not in options.steps or ingest.reuse:
+        return None
+    import pandas  # noqa: F401 - every step needs it: loaded once, before the fork, for both
+    import pyarrow.parquet  # noqa: F401
+
+    return ForkedCall(_render_pages_and_rows, warm_up=_preload_render)
+
+
+def _step_render(
+    state: RunState,
+    decision: Decision,
+    previous: dict[str, Any] | None,
+    renderer: ForkedCall[Any] | None,
+) -> None:
     started = time.perf_counter()
     names = _render_outputs(state.period_id or "")
     if decision.reuse:
@@ -304,11 +338,13 @@ def _step_render(state: RunState, decision: Decision, previous: dict[str, Any] |
         before = _previous_step(previous, "render") or {}
         pages, rows_in = before.get("rows_out"), before.get("rows_in")
     else:
-        from clusterix_reports.render.step import render_step
-
         with state.console.status("render: laying out the report"):
-            rendered = render_step(state.pipeline, state.period_id or "")
-        pages, rows_in = rendered.pages, rendered.rows_in
+            arguments = (state.pipeline, state.period_id or "")
+            pages, rows_in = (
+                renderer.submit(*arguments).result()
+                if renderer is not None
+                else _render_pages_and_rows(*arguments)
+            )
     _record_step(state, "render", decision, started, (rows_in, pages))
 
 
@@ -444,6 +480,21 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
 
 def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None:
     ingest_decision = decide_ingest(pipeline, options.force)
+    renderer = _early_renderer(options, ingest_decision)
+    try:
+        _ingest_compute_render(state, pipeline, options, ingest_decision, renderer)
+    finally:
+        if renderer is not None:
+            renderer.close()
+
+
+def _ingest_compute_render(
+    state: RunState,
+    pipeline: Pipeline,
+    options: RunOptions,
+    ingest_decision: Decision,
+    renderer: ForkedCall[Any] | None,
+) -> None:
     if "ingest" in options.steps:
         _step_ingest(state, ingest_decision, options.strict)
     if "compute" not in options.steps:
@@ -455,7 +506,7 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
     )
     _step_compute(state, compute, previous)
     if "render" in options.steps:
-        _step_render(state, render, previous)
+        _step_render(state, render, previous, renderer)
     record = _run_record(state, previous)
     from clusterix_reports.storage import atomic_write_bytes
 

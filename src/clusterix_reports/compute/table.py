@@ -128,33 +128,47 @@ def _key(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+def values_by_period(
+    tables: Tables, periods: list[Period], pipeline: Pipeline
+) -> dict[Period, pd.DataFrame]:
+    """`period_values` of each period; half of them in a child process, on the other core."""
+    from clusterix_reports.forked import ForkedCall
+
+    unique = list(dict.fromkeys(periods))
+    half = unique[1::2]
+    other = ForkedCall(lambda: [period_values(tables, p, pipeline) for p in half]).submit()
+    try:
+        mine = {p: period_values(tables, p, pipeline) for p in unique[0::2]}
+    except BaseException:
+        other.close()
+        raise
+    return mine | dict(zip(half, other.result(), strict=True))
+
+
 def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:
     """The indicator table for `period` and each earlier period of its kind since the programme start."""
-    named = pipeline.named_periods
-    cache: dict[str, pd.DataFrame] = {}
+    named, start = pipeline.named_periods, pipeline.programme.start
+    trend = trend_periods(period, start, named)
+    since_start = {p: Period(start, p.end, "", "named") for p in trend}
+    related = {p: (previous_period(p, named), year_ago_period(p, named)) for p in trend}
+    wanted = [*trend, *since_start.values()]
+    wanted += [r for pair in related.values() for r in pair if r is not None and r.end >= start]
+    computed = values_by_period(tables, wanted, pipeline)
 
     def values(p: Period | None) -> pd.Series | None:
-        if p is None or p.end < pipeline.programme.start:
+        if p is None or p.end < start:
             return None
-        if p.id not in cache:
-            cache[p.id] = period_values(tables, p, pipeline)
-        frame = cache[p.id]
+        frame = computed[p]
         return pd.Series(frame["value"].to_numpy(), index=_key(frame))
 
     parts = []
-    for p in trend_periods(period, pipeline.programme.start, named):
-        frame = period_values(tables, p, pipeline).copy()
-        cache[p.id] = frame
+    for p in trend:
+        frame = computed[p].copy()
         keys = _key(frame)
-        previous, year_ago = values(previous_period(p, named)), values(year_ago_period(p, named))
-        cumulative = period_values(
-            tables, Period(pipeline.programme.start, p.end, "", "named"), pipeline
-        )
+        previous, year_ago = (values(r) for r in related[p])
         frame["previous_value"] = keys.map(previous) if previous is not None else np.nan
         frame["year_ago_value"] = keys.map(year_ago) if year_ago is not None else np.nan
-        frame["cumulative_value"] = keys.map(
-            pd.Series(cumulative["value"].to_numpy(), index=_key(cumulative))
-        )
+        frame["cumulative_value"] = keys.map(values(since_start[p]))
         frame.insert(1, "period", p.id)
         frame.insert(2, "period_start", pd.Timestamp(p.start))
         frame.insert(3, "period_end", pd.Timestamp(p.end))

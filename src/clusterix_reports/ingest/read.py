@@ -209,9 +209,13 @@ class _WholeSheets:
 
 def _xlsx_columns(path: Path, name: str, limits: Limits, header_row: int) -> Columns | None:
     """The rows below `header_row` in Arrow columns (fastexcel); None where a column mixes types."""
+    import logging
+
     import fastexcel
     import pyarrow as pa
 
+    # an empty column is read as text: nothing worth a warning on the user's terminal
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
     try:
         sheet = fastexcel.read_excel(str(path)).load_sheet(
             name,

@@ -12,13 +12,13 @@ import multiprocessing as mp
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from clusterix_reports.forked import fork_is_safe
 from clusterix_reports.ingest.files import FileOutcome, FileRecord
 from clusterix_reports.ingest.tables import ParseContext
 from clusterix_reports.limits import Limits
@@ -104,7 +104,7 @@ def failed(job: Job, reason: str) -> FileOutcome:
 
 def _context() -> mp.context.BaseContext:
     """How workers start: forked (instant) where this process runs no other thread, else from a server."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    if fork_is_safe():
         return mp.get_context("fork")
     if sys.platform.startswith("linux") or sys.platform == "darwin":
         ctx = mp.get_context("forkserver")

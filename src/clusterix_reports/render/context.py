@@ -14,6 +14,7 @@ import pandas as pd
 from clusterix_reports import __version__
 from clusterix_reports.compute.definitions import DEFINITIONS
 from clusterix_reports.compute.indicators import pro_rata_budget_eur
+from clusterix_reports.forked import ForkedCall
 from clusterix_reports.periods import Period, parse_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import charts
@@ -423,22 +424,25 @@ def _charts(
     ]
     bench = data.benchmark.dropna(subset=["score"])
     counts = bench["position"].value_counts()
+    # the largest chart is drawn in a child process while this one draws the others
+    uses_svg = ForkedCall(
+        lambda: charts.small_multiples(
+            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
+        )
+    ).submit()
+    try:
+        drawn = _other_charts(periods, trend, steps, bench, period, pipeline, t)
+    except BaseException:
+        uses_svg.close()
+        raise
     return {
         "trend": {
-            "svg": charts.trend_lines(
-                periods,
-                trend,
-                t("chart.trend_title"),
-                t("chart.axis_period"),
-                t("chart.axis_clusters"),
-            ),
+            "svg": drawn["trend"],
             "alt": t("chart.trend_alt", kind=kind, first=periods[0], last=periods[-1], **last),
             "title": t("chart.trend_title"),
         },
         "uses": {
-            "svg": charts.small_multiples(
-                periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
-            ),
+            "svg": uses_svg.result(),
             "alt": t(
                 "chart.uses_alt",
                 kind=kind,
@@ -449,29 +453,14 @@ def _charts(
             "title": t("chart.uses_title"),
         },
         "timeline": {
-            "svg": charts.timeline(
-                steps,
-                (period.start, period.end),
-                t("chart.timeline_title"),
-                t("chart.axis_date"),
-                (t("chart.planned"), t("chart.completed"), period.id),
-            ),
+            "svg": drawn["timeline"],
             "alt": t("chart.timeline_alt", steps=len(steps), period=period.id),
             "title": t("chart.timeline_title"),
         }
         if steps
         else None,
         "benchmark": {
-            "svg": charts.benchmark_dots(
-                bench["criterion"].tolist(),
-                bench["score"].tolist(),
-                bench["portfolio_mean"].tolist(),
-                bench["portfolio_median"].tolist(),
-                pipeline.benchmark_tolerance,
-                t("chart.benchmark_title"),
-                t("chart.axis_score"),
-                (t("chart.region_score"), t("chart.mean"), t("chart.median"), t("chart.band")),
-            ),
+            "svg": drawn["benchmark"],
             "alt": t(
                 "chart.benchmark_alt",
                 region=pipeline.programme.region,
@@ -484,3 +473,46 @@ def _charts(
         if len(bench)
         else None,
     }
+
+
+def _other_charts(
+    periods: list[str],
+    trend: dict[str, list[float]],
+    steps: list[tuple],
+    bench: pd.DataFrame,
+    period: Period,
+    pipeline: Pipeline,
+    t: Messages,
+) -> dict[str, str]:
+    """The trend, timeline and benchmark charts as SVG ("" where there is nothing to draw)."""
+    drawn = {
+        "trend": charts.trend_lines(
+            periods,
+            trend,
+            t("chart.trend_title"),
+            t("chart.axis_period"),
+            t("chart.axis_clusters"),
+        ),
+        "timeline": "",
+        "benchmark": "",
+    }
+    if steps:
+        drawn["timeline"] = charts.timeline(
+            steps,
+            (period.start, period.end),
+            t("chart.timeline_title"),
+            t("chart.axis_date"),
+            (t("chart.planned"), t("chart.completed"), period.id),
+        )
+    if len(bench):
+        drawn["benchmark"] = charts.benchmark_dots(
+            bench["criterion"].tolist(),
+            bench["score"].tolist(),
+            bench["portfolio_mean"].tolist(),
+            bench["portfolio_median"].tolist(),
+            pipeline.benchmark_tolerance,
+            t("chart.benchmark_title"),
+            t("chart.axis_score"),
+            (t("chart.region_score"), t("chart.mean"), t("chart.median"), t("chart.band")),
+        )
+    return drawn

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -129,7 +129,7 @@ def write_pdf(
     charts: dict[str, str],
     templates: Path,
     created: dt.datetime,
-    attachment: tuple[str, bytes, str] | None = None,
+    attachment: tuple[str, bytes | Callable[[], bytes], str] | None = None,
     seconds: int = 600,
 ) -> tuple[bytes, int]:
     """Lay out the HTML with its charts: the PDF bytes (identical for identical input) and pages."""
@@ -146,6 +146,7 @@ def write_pdf(
         attachments = []
         if attachment is not None:
             name, data, description = attachment
+            data = data() if callable(data) else data  # asked for once the layout is done
             attachments.append(
                 Attachment(
                     file_obj=io.BytesIO(data),

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from clusterix_reports.forked import ForkedCall
+from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.context import build_context
 from clusterix_reports.render.messages import load_messages
@@ -44,24 +46,39 @@ class Rendered:
     rows_in: int
 
 
+def preload() -> None:
+    """Import what rendering needs (WeasyPrint, matplotlib, openpyxl: seconds of imports)."""
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import openpyxl  # noqa: F401
+    import weasyprint  # noqa: F401
+    from fontTools import subset  # noqa: F401
+
+    from clusterix_reports.render import charts  # noqa: F401
+
+
 def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
-    """Write the period's workbook, then the PDF with the workbook attached."""
+    """Write the period's workbook, then the PDF with the workbook attached.
+
+    The workbook is built in a child process while this one draws the charts and lays out
+    the PDF, which needs the workbook only at the end, to attach it.
+    """
     templates = templates_dir(pipeline)
     messages = load_messages(templates, pipeline.language)
     data = read_report_data(pipeline.outputs, period_id)
     paths = report_paths(pipeline, period_id)
-    context = build_context(data, pipeline, messages)
-    created = creation_time(dt.date.fromisoformat(context["meta"]["created"][:10]))
-    context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    workbook = build_workbook(data, pipeline, created)
-    atomic_write_bytes(paths["workbook"], workbook)
-
-    charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
-    html = render_html(templates, context)
-    attached = (paths["workbook"].name, workbook, messages("text.attachment"))
-    pdf, pages = write_pdf(
-        html, charts, templates, created, attached, pipeline.limits.render_seconds
-    )
+    created = creation_time(choose_period(pipeline, period_id, None).end)
+    workbook = ForkedCall(lambda: build_workbook(data, pipeline, created)).submit()
+    try:
+        context = build_context(data, pipeline, messages)
+        context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
+        html = render_html(templates, context)
+        attached = (paths["workbook"].name, workbook.result, messages("text.attachment"))
+        pdf, pages = write_pdf(
+            html, charts, templates, created, attached, pipeline.limits.render_seconds
+        )
+    finally:
+        workbook.close()
+    atomic_write_bytes(paths["workbook"], workbook.result())
     atomic_write_bytes(paths["pdf"], pdf)
     return Rendered(paths["pdf"], paths["workbook"], pages, len(data.indicators))

@@ -1,0 +1,146 @@
+"""Work handed to a forked child process, so it runs on another core while this one goes on.
+
+A child is forked when it is started, inheriting everything loaded so far; it can load more
+(`warm_up`) while it waits to be called. Where forking is not safe (threads running, or not
+Linux) the call runs in this process instead, when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+_in_process = False
+
+
+def fork_is_safe() -> bool:
+    """Whether a child can be forked safely: on Linux, with no other thread running here."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def stay_in_process() -> None:
+    """Make every ForkedCall run in this process (--debug: a traceback shows where it failed)."""
+    global _in_process
+    _in_process = True
+
+
+def can_fork() -> bool:
+    """Whether ForkedCall forks: where that is safe, unless told to stay in this process."""
+    return not _in_process and fork_is_safe()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this child when its parent dies: a run killed with kill -9 must not
+    leave a child writing into its staging folder, or holding the outputs' lock."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _serve(
+    connection: Connection,
+    function: Callable[..., Any],
+    warm_up: Callable[[], None] | None,
+    parent: int,
+) -> None:
+    _die_with_parent(parent)
+    if warm_up is not None:
+        warm_up()
+    try:
+        arguments = connection.recv()
+    except EOFError:
+        return
+    if arguments is None:
+        return
+    try:
+        outcome: tuple[str, Any] = ("ok", function(*arguments))
+    except BaseException as error:  # handed back whole, to be raised in the parent
+        outcome = ("error", error)
+    try:
+        connection.send(outcome)
+    except Exception:  # the error could not be pickled: its type and words will do
+        error = outcome[1]
+        connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+class ForkedCall(Generic[T]):
+    """`function` in a child process: started now, given its arguments with `submit`, waited
+    for with `result`."""
+
+    def __init__(
+        self, function: Callable[..., T], warm_up: Callable[[], None] | None = None
+    ) -> None:
+        self.function = function
+        self.arguments: tuple[Any, ...] | None = None
+        self.process: Any = None
+        self.done: tuple[str, Any] | None = None
+        if can_fork():
+            context = mp.get_context("fork")
+            self.connection, child = context.Pipe()
+            # not a daemon, so that it may fork children of its own; closed by its owner, and
+            # killed by the system when this process dies
+            self.process = context.Process(
+                target=_serve, args=(child, function, warm_up, os.getpid())
+            )
+            self.process.start()
+            child.close()
+
+    def submit(self, *arguments: Any) -> ForkedCall[T]:
+        """Start the call with these arguments (pickled to the child)."""
+        self.arguments = arguments
+        if self.process is not None:
+            self.connection.send(arguments)
+        return self
+
+    def result(self) -> T:
+        """Wait for the call (once); its value, or its exception raised here."""
+        if self.done is None:
+            self.done = self._outcome()
+        kind, value = self.done
+        if kind == "error":
+            raise value
+        return value
+
+    def _outcome(self) -> tuple[str, Any]:
+        if self.arguments is None:
+            raise RuntimeError("ForkedCall.result() before submit()")
+        if self.process is None:
+            try:
+                return ("ok", self.function(*self.arguments))
+            except Exception as error:
+                return ("error", error)
+        try:
+            return self.connection.recv()
+        except EOFError:
+            self.process.join()
+            return (
+                "error",
+                ChildProcessError(
+                    "a child process stopped before it finished "
+                    f"(exit code {self.process.exitcode})"
+                ),
+            )
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child if it still runs (a call never submitted, or given up)."""
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        self.process = None
