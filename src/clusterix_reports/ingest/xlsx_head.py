@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d*)")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape for characters XML cannot hold
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _rich_text(element: Any) -> str:
             parts.append(child.text or "")
         elif tag == "r":
             parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
 
 
 def _column_index(letters: str) -> int:
