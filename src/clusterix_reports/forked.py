@@ -77,7 +77,7 @@ def _serve(
 
 class ForkedCall(Generic[T]):
     """`function` in a child process: started now, given its arguments with `submit`, waited
-    for with `result`."""
+    for with `result`. As a context manager, the child is stopped on leaving if still running."""
 
     def __init__(
         self, function: Callable[..., T], warm_up: Callable[[], None] | None = None
@@ -134,6 +134,12 @@ class ForkedCall(Generic[T]):
             )
         finally:
             self.close()
+
+    def __enter__(self) -> ForkedCall[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Stop the child if it still runs (a call never submitted, or given up)."""

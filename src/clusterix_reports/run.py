@@ -481,11 +481,8 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
 def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None:
     ingest_decision = decide_ingest(pipeline, options.force)
     renderer = _early_renderer(options, ingest_decision)
-    try:
+    with renderer or contextlib.nullcontext():
         _ingest_compute_render(state, pipeline, options, ingest_decision, renderer)
-    finally:
-        if renderer is not None:
-            renderer.close()
 
 
 def _ingest_compute_render(

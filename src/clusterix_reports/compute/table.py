@@ -136,13 +136,9 @@ def values_by_period(
 
     unique = list(dict.fromkeys(periods))
     half = unique[1::2]
-    other = ForkedCall(lambda: [period_values(tables, p, pipeline) for p in half]).submit()
-    try:
+    with ForkedCall(lambda: [period_values(tables, p, pipeline) for p in half]).submit() as other:
         mine = {p: period_values(tables, p, pipeline) for p in unique[0::2]}
-    except BaseException:
-        other.close()
-        raise
-    return mine | dict(zip(half, other.result(), strict=True))
+        return mine | dict(zip(half, other.result(), strict=True))
 
 
 def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest.read import Columns
+from clusterix_reports.ingest.tables import bools_as_text
 from clusterix_reports.ingest.values import blank_cells
 
 
@@ -86,13 +87,7 @@ def column_cells(
     )
     frame["row"] = np.arange(columns.first_row, columns.first_row + height)[filled]
     coded = {
-        name: (
-            codes[filled],
-            pd.Series(
-                [("TRUE" if v else "FALSE") if isinstance(v, bool) else v for v in values],
-                dtype=object,
-            ),
-        )
+        name: (codes[filled], pd.Series(bools_as_text(_object_array(values)), dtype=object))
         for name, (codes, values) in found.items()
     }
     return frame, coded

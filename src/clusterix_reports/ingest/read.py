@@ -154,26 +154,25 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
     from defusedxml import DefusedXmlException
 
     from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS
-    from clusterix_reports.ingest.xlsx_head import SharedStrings, head_rows, workbook_sheets
+    from clusterix_reports.ingest.xlsx_head import SharedStrings, head_rows, workbook_layout
 
     try:
         with zipfile.ZipFile(path) as archive:
-            entries, strings_part = workbook_sheets(archive)
-            strings = SharedStrings(archive, strings_part)
+            layout = workbook_layout(archive)
+            strings = SharedStrings(archive, layout.shared_strings)
             try:
                 heads = {
                     e.name: head_rows(archive, e.part, strings, HEADER_SEARCH_ROWS)
-                    for e in entries
+                    for e in layout.sheets
                     if e.kind == "worksheet" and not e.hidden
                 }
             finally:
                 strings.close()
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return None  # the cell-by-cell reader reads it, or says why it cannot
-    date1904 = _is_1904(path)
     whole = _WholeSheets(path, limits)
     sheets = []
-    for entry in entries:
+    for entry in layout.sheets:
         if entry.name not in heads:
             sheets.append(RawSheet(entry.name, [], hidden=entry.hidden, kind=entry.kind))
             continue
@@ -183,7 +182,7 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
                 entry.name,
                 rows,
                 first_row,
-                date1904=date1904,
+                date1904=layout.date1904,
                 body=partial(_xlsx_columns, path, entry.name, limits),
                 whole=partial(whole.sheet, entry.name),
             )

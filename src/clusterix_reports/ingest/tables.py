@@ -95,9 +95,14 @@ def factorized(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
     values = raw.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if {type(u) for u in uniques} & {bool, np.bool_}:
-        values = _BOOL_TEXT(values)
+        values = bools_as_text(values)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes, pd.Series(uniques, dtype=object)
+
+
+def bools_as_text(values: np.ndarray) -> np.ndarray:
+    """True and False as the text TRUE and FALSE (kept apart from 1 and 0); other cells as they are."""
+    return _BOOL_TEXT(values)
 
 
 _BOOL_TEXT = np.frompyfunc(

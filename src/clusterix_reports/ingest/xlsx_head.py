@@ -57,14 +57,27 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return found
 
 
-def workbook_sheets(archive: zipfile.ZipFile) -> tuple[list[SheetEntry], str | None]:
-    """The workbook's sheets in order, and the part that holds its shared strings (if any)."""
+@dataclass(frozen=True)
+class WorkbookLayout:
+    """What workbook.xml and its relationships say: the sheets, where the shared strings are,
+    and whether dates count from 1904."""
+
+    sheets: list[SheetEntry]
+    shared_strings: str | None
+    date1904: bool
+
+
+def workbook_layout(archive: zipfile.ZipFile) -> WorkbookLayout:
+    """The workbook's sheets in order, its shared-strings part, and its date system."""
     workbook = "xl/workbook.xml"
     rels = _relationships(archive, workbook)
-    sheets = []
+    sheets, date1904 = [], False
     with archive.open(workbook) as stream:
         for element in _iterparse(stream):
-            if _local(element.tag) != "sheet":
+            tag = _local(element.tag)
+            if tag == "workbookPr":
+                date1904 = element.get("date1904", "").lower() in ("1", "true")
+            if tag != "sheet":
                 continue
             rel = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
             kind, part = rels.get(rel, ("", ""))
@@ -77,7 +90,7 @@ def workbook_sheets(archive: zipfile.ZipFile) -> tuple[list[SheetEntry], str | N
                 )
             )
     strings = next((part for kind, part in rels.values() if kind == "sharedStrings"), None)
-    return sheets, strings
+    return WorkbookLayout(sheets, strings, date1904)
 
 
 class SharedStrings:

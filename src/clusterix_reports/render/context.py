@@ -425,16 +425,13 @@ def _charts(
     bench = data.benchmark.dropna(subset=["score"])
     counts = bench["position"].value_counts()
     # the largest chart is drawn in a child process while this one draws the others
-    uses_svg = ForkedCall(
+    with ForkedCall(
         lambda: charts.small_multiples(
             periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
         )
-    ).submit()
-    try:
+    ).submit() as uses_chart:
         drawn = _other_charts(periods, trend, steps, bench, period, pipeline, t)
-    except BaseException:
-        uses_svg.close()
-        raise
+        drawn["uses"] = uses_chart.result()
     return {
         "trend": {
             "svg": drawn["trend"],
@@ -442,7 +439,7 @@ def _charts(
             "title": t("chart.trend_title"),
         },
         "uses": {
-            "svg": uses_svg.result(),
+            "svg": drawn["uses"],
             "alt": t(
                 "chart.uses_alt",
                 kind=kind,

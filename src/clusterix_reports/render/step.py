@@ -51,7 +51,6 @@ def preload() -> None:
     import matplotlib.backends.backend_svg  # noqa: F401
     import openpyxl  # noqa: F401
     import weasyprint  # noqa: F401
-    from fontTools import subset  # noqa: F401
 
     from clusterix_reports.render import charts  # noqa: F401
 
@@ -67,8 +66,7 @@ def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
     data = read_report_data(pipeline.outputs, period_id)
     paths = report_paths(pipeline, period_id)
     created = creation_time(choose_period(pipeline, period_id, None).end)
-    workbook = ForkedCall(lambda: build_workbook(data, pipeline, created)).submit()
-    try:
+    with ForkedCall(lambda: build_workbook(data, pipeline, created)).submit() as workbook:
         context = build_context(data, pipeline, messages)
         context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
@@ -77,8 +75,6 @@ def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
         pdf, pages = write_pdf(
             html, charts, templates, created, attached, pipeline.limits.render_seconds
         )
-    finally:
-        workbook.close()
     atomic_write_bytes(paths["workbook"], workbook.result())
     atomic_write_bytes(paths["pdf"], pdf)
     return Rendered(paths["pdf"], paths["workbook"], pages, len(data.indicators))
