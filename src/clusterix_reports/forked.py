@@ -7,6 +7,7 @@ Linux) the call runs in this process instead, when its result is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
@@ -56,8 +57,12 @@ def _serve(
     parent: int,
 ) -> None:
     _die_with_parent(parent)
-    if warm_up is not None:
-        warm_up()
+    failed_warm_up: BaseException | None = None
+    try:
+        if warm_up is not None:
+            warm_up()
+    except BaseException as error:  # told when the call is asked for, not printed here
+        failed_warm_up = error
     try:
         arguments = connection.recv()
     except EOFError:
@@ -65,14 +70,17 @@ def _serve(
     if arguments is None:
         return
     try:
+        if failed_warm_up is not None:
+            raise failed_warm_up
         outcome: tuple[str, Any] = ("ok", function(*arguments))
     except BaseException as error:  # handed back whole, to be raised in the parent
         outcome = ("error", error)
     try:
         connection.send(outcome)
-    except Exception:  # the error could not be pickled: its type and words will do
-        error = outcome[1]
-        connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    except Exception as unsent:  # not picklable: its type and words will do
+        kind, value = outcome
+        described = value if kind == "error" else unsent
+        connection.send(("error", RuntimeError(f"{type(described).__name__}: {described}")))
 
 
 class ForkedCall(Generic[T]):
@@ -101,7 +109,8 @@ class ForkedCall(Generic[T]):
         """Start the call with these arguments (pickled to the child)."""
         self.arguments = arguments
         if self.process is not None:
-            self.connection.send(arguments)
+            with contextlib.suppress(OSError):  # the child is gone: `result` says so
+                self.connection.send(arguments)
         return self
 
     def result(self) -> T:
@@ -123,7 +132,7 @@ class ForkedCall(Generic[T]):
                 return ("error", error)
         try:
             return self.connection.recv()
-        except EOFError:
+        except (EOFError, OSError):
             self.process.join()
             return (
                 "error",

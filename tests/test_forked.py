@@ -1,0 +1,87 @@
+"""Work handed to a forked child: its value or its error comes back; it dies with its parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from clusterix_reports import forked
+from clusterix_reports.forked import ForkedCall
+
+
+def _pid_and_sum(a: int, b: int) -> tuple[int, int]:
+    return os.getpid(), a + b
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _broken_warm_up() -> None:
+    raise ImportError("no module named pango")
+
+
+def test_the_call_runs_in_another_process_and_returns_its_value() -> None:
+    with ForkedCall(_pid_and_sum).submit(2, 3) as call:
+        pid, total = call.result()
+    assert total == 5
+    assert pid != os.getpid()
+    assert call.result() == (pid, 5)  # asked again: the same answer, not a second run
+
+
+def test_an_error_in_the_child_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="row 7 is wrong"):
+        ForkedCall(_fail).submit("row 7 is wrong").result()
+
+
+def test_a_failed_warm_up_is_raised_when_the_result_is_asked_for(capfd) -> None:
+    call = ForkedCall(_pid_and_sum, warm_up=_broken_warm_up)
+    with pytest.raises(ImportError, match="pango"):
+        call.submit(1, 1).result()
+    assert "Traceback" not in capfd.readouterr().err  # told once, here, not printed by the child
+
+
+def test_a_child_killed_midway_is_a_plain_error() -> None:
+    call = ForkedCall(time.sleep).submit(30)
+    os.kill(call.process.pid, signal.SIGKILL)
+    with pytest.raises(ChildProcessError, match="stopped before it finished"):
+        call.result()
+
+
+def test_under_debug_the_call_stays_in_this_process(monkeypatch) -> None:
+    monkeypatch.setattr(forked, "_in_process", False)
+    forked.stay_in_process()
+    pid, total = ForkedCall(_pid_and_sum).submit(4, 5).result()
+    assert (pid, total) == (os.getpid(), 9)
+
+
+CHILD_OF_A_KILLED_RUN = """
+import sys, time
+from clusterix_reports.forked import ForkedCall
+call = ForkedCall(time.sleep).submit(60)
+print(call.process.pid, flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_child_dies_with_its_parent() -> None:
+    run = subprocess.Popen(
+        [sys.executable, "-c", CHILD_OF_A_KILLED_RUN], stdout=subprocess.PIPE, text=True
+    )
+    child = int(run.stdout.readline())
+    run.kill()
+    run.wait()
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the child outlived its parent by more than 5 s")
