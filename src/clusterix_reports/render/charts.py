@@ -54,6 +54,15 @@ def _period_axis(ax, labels: Sequence[str], xlabel: str) -> None:
     ax.grid(axis="y", color="0.85", linewidth=0.5)
 
 
+def _category_axis(ax, labels: Sequence[str], xlabel: str, title: str) -> None:
+    """One category per row down the y axis, the first at the top; values along x."""
+    ax.set_yticks(range(len(labels)), list(labels))
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="x", color="0.85", linewidth=0.5)
+
+
 def trend_lines(
     periods: Sequence[str], series: dict[str, Sequence[float]], title: str, xlabel: str, ylabel: str
 ) -> str:
@@ -150,12 +159,8 @@ def timeline(
                 label=completed_label if not any(s[3] for s in steps[:row]) else None,
                 linestyle="",
             )
-    ax.set_yticks(range(len(steps)), [s[0] for s in steps])
-    ax.invert_yaxis()
     ax.xaxis_date()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
-    ax.grid(axis="x", color="0.85", linewidth=0.5)
+    _category_axis(ax, [s[0] for s in steps], xlabel, title)
     ax.legend(
         frameon=False,
         ncols=3,
@@ -202,11 +207,7 @@ def benchmark_dots(
         zorder=3,
     )
     ax.scatter(scores, rows, marker="D", s=22, color="black", label=score_label, zorder=4)
-    ax.set_yticks(list(rows), list(criteria))
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
-    ax.grid(axis="x", color="0.85", linewidth=0.5)
+    _category_axis(ax, list(criteria), xlabel, title)
     ax.legend(
         frameon=False,
         ncols=4,
