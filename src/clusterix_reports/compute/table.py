@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +47,14 @@ class Tables:
 
 def totals(tables: Tables, period: Period, pipeline: Pipeline) -> dict[str, float | None]:
     """The headline value of every core indicator for one period."""
-    log, start = tables.service_log, pipeline.programme.start
+    start = pipeline.programme.start
+    # the period's rows, selected once: each indicator selects them again, at no cost
+    log = ind.uses_in(tables.service_log, period.start, period.end)
     values: dict[str, float | None] = {
         "clusters_served": ind.clusters_served(log, period),
-        "clusters_served_cumulative": ind.clusters_served_cumulative(log, period, start),
+        "clusters_served_cumulative": ind.clusters_served_cumulative(
+            tables.service_log, period, start
+        ),
         "active_clusters": ind.active_clusters(tables.clusters, period),
         "coverage_pct": ind.coverage_pct(log, tables.clusters, period),
         "service_uses": ind.service_uses(log, period),
@@ -68,36 +73,60 @@ def totals(tables: Tables, period: Period, pipeline: Pipeline) -> dict[str, floa
         "spend_eur": ind.spend_eur(log, period),
         "budget_use_pct": ind.budget_use_pct(log, period, pipeline.budget_yearly_eur[1]),
     }
+    steps = ind.steps_by_status(tables.action_plan, period)
     for status in ("completed", "ongoing", "delayed", "not started"):
-        key = "steps_" + status.replace(" ", "_")
-        values[key] = ind.steps_with_status(tables.action_plan, period, status)
+        values["steps_" + status.replace(" ", "_")] = steps.get(status, 0)
     return values
+
+
+def _per_label(
+    labels: np.ndarray, clusters: np.ndarray, weights: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per label position (-1: no label, left out): distinct clusters, rows, sum of weights."""
+    keep = labels >= 0
+    rows = np.bincount(labels[keep], minlength=size)
+    sums = np.bincount(labels[keep], weights=weights[keep], minlength=size)
+    both = keep & (clusters >= 0)
+    width = int(clusters.max()) + 1 if len(clusters) else 1
+    pairs = np.unique(labels[both].astype(np.int64) * width + clusters[both])
+    return np.bincount(pairs // width, minlength=size), rows, sums
 
 
 def breakdowns(tables: Tables, period: Period) -> list[tuple[str, str, str, float]]:
     """(indicator, breakdown, breakdown value, value) by cluster type and by service."""
     uses = ind.uses_in(tables.service_log, period.start, period.end)
     types = tables.clusters.set_index("cluster_id")["cluster_type"]
-    uses = uses.assign(cluster_type=uses["cluster_id"].map(types))
-    rows = []
-    groups = {
-        "cluster_type": sorted(tables.clusters["cluster_type"].dropna().unique()),
-        "service": sorted(tables.services["service_id"].dropna().unique()),
+    labels_of = {
+        "cluster_type": (
+            sorted(tables.clusters["cluster_type"].dropna().unique()),
+            uses["cluster_id"].map(types).to_numpy(dtype=object),
+        ),
+        "service": (
+            sorted(tables.services["service_id"].dropna().unique()),
+            uses["service_id"].to_numpy(dtype=object),
+        ),
     }
-    column = {"cluster_type": "cluster_type", "service": "service_id"}
-    for breakdown, labels in groups.items():
-        for label in labels:
-            part = uses[uses[column[breakdown]] == label]
+    clusters = pd.factorize(uses["cluster_id"].to_numpy(dtype=object))[0]
+    people = uses["participants"].fillna(0).to_numpy(dtype="float64")
+    rows = []
+    for breakdown, (labels, values) in labels_of.items():
+        codes = pd.Index(labels, dtype=object).get_indexer(values)
+        served, counted, summed = _per_label(codes, clusters, people, len(labels))
+        for i, label in enumerate(labels):
             rows += [
-                ("clusters_served", breakdown, label, float(part["cluster_id"].nunique())),
-                ("service_uses", breakdown, label, float(len(part))),
-                ("participants", breakdown, label, float(part["participants"].fillna(0).sum())),
+                ("clusters_served", breakdown, label, float(served[i])),
+                ("service_uses", breakdown, label, float(counted[i])),
+                ("participants", breakdown, label, float(summed[i])),
             ]
     return rows
 
 
 def period_values(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:
-    """Every indicator value of one period, totals and breakdowns, in a long frame."""
+    """Every indicator value of one period, totals and breakdowns, in a long frame.
+
+    The rows and their order depend on the tables only, never on the period, so the frames
+    of two periods line up row by row.
+    """
     rows = [(k, "total", None, v) for k, v in totals(tables, period, pipeline).items()]
     rows += breakdowns(tables, period)
     frame = pd.DataFrame(rows, columns=["indicator_id", "breakdown", "breakdown_value", "value"])
@@ -122,12 +151,6 @@ def target_for(pipeline: Pipeline, indicator_id: str, period: Period) -> float |
     return None
 
 
-def _key(frame: pd.DataFrame) -> pd.Series:
-    return (
-        frame["indicator_id"] + "|" + frame["breakdown"] + "|" + frame["breakdown_value"].fillna("")
-    )
-
-
 def values_by_period(
     tables: Tables, periods: list[Period], pipeline: Pipeline
 ) -> dict[Period, pd.DataFrame]:
@@ -150,30 +173,38 @@ def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.Da
     wanted = [*trend, *since_start.values()]
     wanted += [r for pair in related.values() for r in pair if r is not None and r.end >= start]
     computed = values_by_period(tables, wanted, pipeline)
+    rows = computed[trend[0]]  # the same rows, in the same order, for every period
 
-    def values(p: Period | None) -> pd.Series | None:
+    def values(p: Period | None) -> np.ndarray:
         if p is None or p.end < start:
-            return None
-        frame = computed[p]
-        return pd.Series(frame["value"].to_numpy(), index=_key(frame))
+            return np.full(len(rows), np.nan)
+        return computed[p]["value"].to_numpy(dtype="float64")
 
-    parts = []
-    for p in trend:
-        frame = computed[p].copy()
-        keys = _key(frame)
-        previous, year_ago = (values(r) for r in related[p])
-        frame["previous_value"] = keys.map(previous) if previous is not None else np.nan
-        frame["year_ago_value"] = keys.map(year_ago) if year_ago is not None else np.nan
-        frame["cumulative_value"] = keys.map(values(since_start[p]))
-        frame.insert(1, "period", p.id)
-        frame.insert(2, "period_start", pd.Timestamp(p.start))
-        frame.insert(3, "period_end", pd.Timestamp(p.end))
-        frame["target"] = [
-            target_for(pipeline, i, p) if b == "total" else None
-            for i, b in zip(frame["indicator_id"], frame["breakdown"], strict=True)
-        ]
-        parts.append(frame)
-    table = pd.concat(parts, ignore_index=True)
+    def each_period(column: str) -> np.ndarray:
+        return np.tile(rows[column].to_numpy(dtype=object), len(trend))
+
+    def per_period(value: Callable[[Period], object]) -> list[object]:
+        return [value(p) for p in trend for _ in range(len(rows))]
+
+    table = pd.DataFrame(
+        {
+            "indicator_id": each_period("indicator_id"),
+            "period": per_period(lambda p: p.id),
+            "period_start": pd.to_datetime(per_period(lambda p: p.start)),
+            "period_end": pd.to_datetime(per_period(lambda p: p.end)),
+            "breakdown": each_period("breakdown"),
+            "breakdown_value": each_period("breakdown_value"),
+            "value": np.concatenate([values(p) for p in trend]),
+            "previous_value": np.concatenate([values(related[p][0]) for p in trend]),
+            "year_ago_value": np.concatenate([values(related[p][1]) for p in trend]),
+            "cumulative_value": np.concatenate([values(since_start[p]) for p in trend]),
+            "target": [
+                target_for(pipeline, i, p) if b == "total" else None
+                for p in trend
+                for i, b in zip(rows["indicator_id"], rows["breakdown"], strict=True)
+            ],
+        }
+    )
     table["unit"] = table["indicator_id"].map(lambda i: BY_ID[i].unit)
     table["target"] = table["target"].astype("float64")
     table["change_abs"] = table["value"] - table["previous_value"]
