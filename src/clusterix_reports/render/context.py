@@ -14,7 +14,6 @@ import pandas as pd
 from clusterix_reports import __version__
 from clusterix_reports.compute.definitions import DEFINITIONS
 from clusterix_reports.compute.indicators import pro_rata_budget_eur
-from clusterix_reports.forked import ForkedCall
 from clusterix_reports.periods import Period, parse_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import charts
@@ -424,14 +423,7 @@ def _charts(
     ]
     bench = data.benchmark.dropna(subset=["score"])
     counts = bench["position"].value_counts()
-    # the largest chart is drawn in a child process while this one draws the others
-    with ForkedCall(
-        lambda: charts.small_multiples(
-            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
-        )
-    ).submit() as uses_chart:
-        drawn = _other_charts(periods, trend, steps, bench, period, pipeline, t)
-        drawn["uses"] = uses_chart.result()
+    drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t)
     return {
         "trend": {
             "svg": drawn["trend"],
@@ -472,16 +464,17 @@ def _charts(
     }
 
 
-def _other_charts(
+def _draw_charts(
     periods: list[str],
     trend: dict[str, list[float]],
+    uses: dict[str, list[float]],
     steps: list[tuple],
     bench: pd.DataFrame,
     period: Period,
     pipeline: Pipeline,
     t: Messages,
 ) -> dict[str, str]:
-    """The trend, timeline and benchmark charts as SVG ("" where there is nothing to draw)."""
+    """The four charts as SVG ("" where there is nothing to draw)."""
     drawn = {
         "trend": charts.trend_lines(
             periods,
@@ -489,6 +482,9 @@ def _other_charts(
             t("chart.trend_title"),
             t("chart.axis_period"),
             t("chart.axis_clusters"),
+        ),
+        "uses": charts.small_multiples(
+            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
         ),
         "timeline": "",
         "benchmark": "",

@@ -13,8 +13,7 @@ from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.context import build_context
 from clusterix_reports.render.messages import load_messages
 from clusterix_reports.render.pdf import render_html, write_pdf
-from clusterix_reports.render.sources import read_report_data
-from clusterix_reports.render.workbook import build_workbook
+from clusterix_reports.render.sources import ReportData, read_report_data
 from clusterix_reports.resources import templates_dir
 from clusterix_reports.storage import atomic_write_bytes
 
@@ -47,12 +46,19 @@ class Rendered:
 
 
 def preload() -> None:
-    """Import what rendering needs (WeasyPrint, matplotlib, openpyxl: seconds of imports)."""
-    import matplotlib.backends.backend_svg  # noqa: F401
-    import openpyxl  # noqa: F401
+    """Import what laying out the report needs (WeasyPrint: about a second of imports).
+
+    openpyxl is left to the child that builds the workbook beside the layout.
+    """
     import weasyprint  # noqa: F401
 
-    from clusterix_reports.render import charts  # noqa: F401
+    from clusterix_reports.render import context  # noqa: F401
+
+
+def _workbook(data: ReportData, pipeline: Pipeline, created: dt.datetime) -> bytes:
+    from clusterix_reports.render.workbook import build_workbook  # openpyxl: only where needed
+
+    return build_workbook(data, pipeline, created)
 
 
 def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
@@ -66,7 +72,7 @@ def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
     data = read_report_data(pipeline.outputs, period_id)
     paths = report_paths(pipeline, period_id)
     created = creation_time(choose_period(pipeline, period_id, None).end)
-    with ForkedCall(lambda: build_workbook(data, pipeline, created)).submit() as workbook:
+    with ForkedCall(lambda: _workbook(data, pipeline, created)).submit() as workbook:
         context = build_context(data, pipeline, messages)
         context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
