@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
+from openpyxl import load_workbook
 
 from clusterix_reports.cli import main
 
@@ -64,6 +65,10 @@ def test_run_json_validates_against_its_documented_schema(first_run) -> None:
     assert outputs["reports/2019Q4/progress-report-2019Q4.pdf"]["pages"] >= 9
     assert outputs["data/service_log.parquet"]["rows"] == 2
     assert str(first_run.root) not in json.dumps(record)
+    workbook = "reports/2019Q4/indicators-2019Q4.xlsx"
+    book = load_workbook(first_run.outputs / workbook, read_only=True)
+    below_headers = sum(max((sheet.max_row or 1) - 1, 0) for sheet in book.worksheets)
+    assert outputs[workbook]["rows"] == below_headers > 0
 
 
 def test_the_same_inputs_in_two_outputs_folders_give_identical_bytes(first_run, tmp_path) -> None:
