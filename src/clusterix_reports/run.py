@@ -317,13 +317,12 @@ def _preload_render() -> None:
 def _early_renderer(options: RunOptions, ingest: Decision) -> ForkedCall[Any] | None:
     """A child process that imports the render libraries while ingest and compute run.
 
-    Started only when the inputs are read again (a rerun that reuses them renders little).
+    Started only when the inputs are read again (a rerun that reuses them renders little),
+    and before this process imports pandas: the child imports it too, on the other core,
+    while this one does the same, instead of competing with ingest's workers afterwards.
     """
     if "render" not in options.steps or ingest.reuse:
         return None
-    import pandas  # noqa: F401 - every step needs it: loaded once, before the fork, for both
-    import pyarrow.parquet  # noqa: F401
-
     return ForkedCall(_render_pages_and_rows, warm_up=_preload_render)
 
 

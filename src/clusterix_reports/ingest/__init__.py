@@ -114,27 +114,51 @@ def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -
     return records
 
 
+def _reference_jobs(files: list[tuple[Path, str, str]], kinds: tuple[str, ...]) -> list[Job]:
+    """A job for each file under reference/ that holds one of these table kinds."""
+    return [
+        Job(p, r, sha, (spec.name,))
+        for p, r, sha in files
+        if r.startswith("reference/")
+        and skip_reason(Path(r)) is None
+        and (spec := _reference_table(r)) is not None
+        and spec.name in kinds
+    ]
+
+
+def _export_jobs(files: list[tuple[Path, str, str]]) -> list[Job]:
+    """A job for each account manager's export that is not skipped (lock files, documents)."""
+    return [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r)) is None]
+
+
+def _by_table(jobs: list[Job], parsed: dict[str, FileOutcome]) -> dict[str, list[FileOutcome]]:
+    """The outcomes of the jobs under every table kind they were read for, in job order."""
+    outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocabulary().tables}
+    for job in jobs:
+        for name in job.tables:
+            outcomes[name].append(parsed[job.relative])
+    return outcomes
+
+
 def read_reference(
     pipeline: Pipeline,
     files: list[tuple[Path, str, str]],
     pool: WorkerPool,
     cache: FileCache | None = None,
     progress: Progress | None = None,
+    kinds: tuple[str, ...] = REFERENCE_ORDER,
 ) -> Reference:
-    """Read the registry, catalogue, action plan and benchmark; build the name indexes."""
+    """Read the reference tables of these kinds (all by default); build the name indexes.
+
+    The name indexes come from the registry (clusters) and the catalogue (services), so
+    `kinds` must include them for the exports to be read afterwards.
+    """
     cache = cache or FileCache(None, "")
-    vocab = vocabulary()
-    ctx = ParseContext(vocab, pipeline.programme.start, pipeline.programme.end)
+    ctx = ParseContext(vocabulary(), pipeline.programme.start, pipeline.programme.end)
     reference = [f for f in files if f[1].startswith("reference/")]
-    jobs = [
-        Job(p, r, sha, (spec.name,))
-        for p, r, sha in reference
-        if skip_reason(Path(r)) is None and (spec := _reference_table(r)) is not None
-    ]
+    jobs = _reference_jobs(reference, kinds)
     parsed = parse_files(jobs, ctx, pool, cache, progress)
-    outcomes: dict[str, list[FileOutcome]] = {name: [] for name in vocab.tables}
-    for job in jobs:
-        outcomes[job.tables[0]].append(parsed[job.relative])
+    outcomes = _by_table(jobs, parsed)
     clusters = _combine("clusters", outcomes["clusters"])[0]
     ctx.clusters = name_index(clusters["cluster_id"], clusters["name"], clusters["aliases"])
     ctx.cluster_managers = {
@@ -155,14 +179,18 @@ def read_exports(
     pool: WorkerPool,
     cache: FileCache | None = None,
     progress: Progress | None = None,
+    also: list[Job] | None = None,
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
-    """Read account managers' exports (service logs, intercluster projects)."""
+    """Read account managers' exports (service logs, intercluster projects).
+
+    `also`: more jobs read in the same batch, in the reference's context (reference tables
+    that need no names), so that every core stays busy.
+    """
     cache = cache or FileCache(None, "")
-    jobs = [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r)) is None]
+    jobs = [*(also or []), *_export_jobs(files)]
     parsed = parse_files(jobs, reference.ctx, pool, cache, progress)
-    outcomes = {name: [parsed[job.relative] for job in jobs] for name in EXPORT_TABLES}
     records = [parsed[job.relative].record for job in jobs] + _skipped(files, lambda r: True)
-    return outcomes, records
+    return _by_table(jobs, parsed), records
 
 
 def ingest(
@@ -179,10 +207,17 @@ def ingest(
     files = input_files(inputs)
     cache = FileCache(cache_dir, context_key(pipeline, files))
     exports = [f for f in files if f[1].startswith("exports/")]
+    named = REQUIRED_REFERENCE  # the registry and the catalogue: the exports need their names
     with WorkerPool(pipeline.limits) as pool:
-        reference = read_reference(pipeline, files, pool, cache, progress)
-        export_outcomes, export_records = read_exports(exports, reference, pool, cache, progress)
-    outcomes = reference.outcomes | export_outcomes
+        reference = read_reference(pipeline, files, pool, cache, progress, kinds=named)
+        unnamed = tuple(k for k in REFERENCE_ORDER if k not in named)
+        later = _reference_jobs(files, unnamed)  # the action plan and the benchmark
+        export_outcomes, export_records = read_exports(
+            exports, reference, pool, cache, progress, also=later
+        )
+    outcomes = {
+        name: reference.outcomes[name] + export_outcomes[name] for name in vocabulary().tables
+    }
     records = reference.records + export_records
     result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
     result.files_reused, result.files_parsed = cache.hits, cache.misses

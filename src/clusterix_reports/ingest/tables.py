@@ -113,13 +113,20 @@ _BOOL_TEXT = np.frompyfunc(
 def expand(
     on_uniques: pd.Series, codes: np.ndarray, index: pd.Index, empty: object = None
 ) -> pd.Series:
-    """Values computed per distinct cell, spread back over the column (code -1 gets `empty`)."""
+    """Values computed per distinct cell, spread back over the column (code -1 gets `empty`).
+
+    Without `empty`, code -1 gets the dtype's missing value (NaN, NaT or None).
+    """
     values = on_uniques.to_numpy()
-    filler = (
-        on_uniques.iloc[:0].reindex([0]).to_numpy()
-        if empty is None
-        else np.array([empty], dtype=values.dtype)
-    )
+    if empty is None:
+        kind = values.dtype.kind
+        if kind in "fc":
+            empty = np.nan
+        elif kind in "mM":
+            empty = np.datetime64("NaT")
+        elif kind != "O":
+            values = values.astype(object)
+    filler = np.array([empty], dtype=values.dtype)
     return pd.Series(np.concatenate([values, filler])[codes], index=index)
 
 

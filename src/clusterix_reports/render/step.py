@@ -46,13 +46,14 @@ class Rendered:
 
 
 def preload() -> None:
-    """Import what laying out the report needs (WeasyPrint: about a second of imports).
+    """Import what laying out the report needs (pandas, pyarrow, WeasyPrint: a second of imports).
 
     openpyxl is left to the child that builds the workbook beside the layout.
     """
+    import pyarrow.parquet  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from clusterix_reports.render import context  # noqa: F401
+    from clusterix_reports.render import context, sources  # noqa: F401
 
 
 def _workbook(data: ReportData, pipeline: Pipeline, created: dt.datetime) -> bytes:
