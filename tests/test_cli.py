@@ -177,5 +177,17 @@ def test_the_module_runs_like_the_console_script(workspace) -> None:
         assert command in done.stdout
 
 
+def test_the_module_exits_with_the_documented_code_and_its_words_flushed(tmp_path) -> None:
+    missing = tmp_path / "no-such-pipeline.toml"
+    done = subprocess.run(
+        [sys.executable, "-m", "clusterix_reports", "run", "--pipeline", str(missing)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2  # a pipeline error: see the exit codes in the README
+    assert done.stderr.startswith("clusterix-reports: ") and str(missing) in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
 def test_bad_usage_exits_2(run_cli) -> None:
     assert run_cli("run", "--no-such-option") == 2

@@ -106,6 +106,21 @@ def test_headline_figures_equal_the_indicator_table(report) -> None:
     ]  # value, previous, year ago, cumulative, target, %
 
 
+def test_the_charts_alternative_texts_carry_the_period_s_figures(report) -> None:
+    import pikepdf
+
+    with pikepdf.open(report[1]) as pdf:
+        alts = [
+            str(o.Alt) for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/Alt" in o
+        ]
+    # 2019Q4: C1 (spearhead) on 5 Nov and C3 (ibn) on 20 Dec; C2's use was in 2019Q2 and
+    # the row of "Nobody" is rejected
+    trend = next(a for a in alts if a.startswith("Line chart"))
+    assert "In 2019Q4: 2 clusters in total, 1 spearhead clusters, 1 innovative" in trend
+    uses = next(a for a in alts if a.startswith("Small line charts"))
+    assert "In 2019Q4: 2 uses." in uses
+
+
 def test_page_count_and_page_x_of_y_agree(report) -> None:
     reader = PdfReader(report[1])
     pages = len(reader.pages)

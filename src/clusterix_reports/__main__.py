@@ -1,3 +1,3 @@
-from clusterix_reports.cli import main
+from clusterix_reports.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -136,3 +137,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return int(ExitCode.UNEXPECTED)
+
+
+def entry() -> None:
+    """The installed command and `python -m clusterix_reports`: run, then leave at once.
+
+    When `main` returns, everything is written, published and closed; what is left is the
+    interpreter's teardown, which frees every object of pandas and WeasyPrint one by one
+    (0.1-0.2 s at the end of every run) for the system to free anyway. The output streams
+    are flushed, then the process exits without it.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

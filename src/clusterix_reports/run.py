@@ -9,6 +9,7 @@ that dies leaves the previous outputs whole.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -299,31 +300,34 @@ def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] 
     )
 
 
-def _render_pages_and_rows(pipeline: Pipeline, period_id: str) -> tuple[int, int]:
-    """The render step; its pages and rows read, as plain numbers (sending back a class
-    would make this process import the render modules to unpickle it)."""
-    from clusterix_reports.render.step import render_step
+def _lay_out(layout: Any) -> tuple[int, int]:
+    """Lay out the prepared report; its pages and rows read, as plain numbers (sending back
+    a class would make this process import the render modules to unpickle it)."""
+    from clusterix_reports.render.step import lay_out
 
-    rendered = render_step(pipeline, period_id)
+    rendered = lay_out(layout)
     return rendered.pages, rendered.rows_in
 
 
-def _preload_render() -> None:
+def _preload_render(pipeline: Pipeline) -> None:
     from clusterix_reports.render.step import preload
 
-    preload()
+    preload(pipeline)
 
 
-def _early_renderer(options: RunOptions, ingest: Decision) -> ForkedCall[Any] | None:
-    """A child process that imports the render libraries while ingest and compute run.
+def _early_renderer(
+    pipeline: Pipeline, options: RunOptions, ingest: Decision
+) -> ForkedCall[Any] | None:
+    """A child process that imports WeasyPrint and compiles the template while ingest and
+    compute run, then lays out the report this process prepared.
 
     Started only when the inputs are read again (a rerun that reuses them renders little),
-    and before this process imports pandas: the child imports it too, on the other core,
-    while this one does the same, instead of competing with ingest's workers afterwards.
+    first thing, so its imports run on the second core while this process imports pandas
+    (which it does not need).
     """
     if "render" not in options.steps or ingest.reuse:
         return None
-    return ForkedCall(_render_pages_and_rows, warm_up=_preload_render)
+    return ForkedCall(_lay_out, warm_up=functools.partial(_preload_render, pipeline))
 
 
 def _step_render(
@@ -339,12 +343,12 @@ def _step_render(
         before = _previous_step(previous, "render") or {}
         pages, rows_in = before.get("rows_out"), before.get("rows_in")
     else:
+        from clusterix_reports.render.step import prepare_layout
+
         with state.console.status("render: laying out the report"):
-            arguments = (state.pipeline, state.period_id or "")
+            layout = prepare_layout(state.pipeline, state.period_id or "")
             pages, rows_in = (
-                renderer.submit(*arguments).result()
-                if renderer is not None
-                else _render_pages_and_rows(*arguments)
+                renderer.submit(layout).result() if renderer is not None else _lay_out(layout)
             )
     _record_step(state, "render", decision, started, (rows_in, pages))
 
@@ -497,7 +501,7 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
 
 def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None:
     ingest_decision = decide_ingest(pipeline, options.force)
-    renderer = _early_renderer(options, ingest_decision)
+    renderer = _early_renderer(pipeline, options, ingest_decision)
     with renderer or contextlib.nullcontext():
         _ingest_compute_render(state, pipeline, options, ingest_decision, renderer)
 

@@ -160,6 +160,13 @@ def _death_reason(process: mp.process.BaseProcess) -> str:
     )
 
 
+def _size(job: Job) -> int:
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
+
+
 class WorkerPool:
     """Worker processes, started once and reused for every batch of files of a run."""
 
@@ -181,8 +188,11 @@ class WorkerPool:
             self.slots.append(_Slot(self.limits))
 
     def parse(self, jobs: Iterable[Job], ctx: ParseContext) -> Iterator[tuple[Job, FileOutcome]]:
-        """Parse the jobs on up to one worker per core; yield each with its outcome as it finishes."""
-        queue = list(jobs)
+        """Parse the jobs on up to one worker per core; yield each with its outcome as it finishes.
+
+        The largest files are handed out first, so the workers finish close together.
+        """
+        queue = sorted(jobs, key=_size, reverse=True)
         if not queue:
             return
         self._ensure(len(queue))

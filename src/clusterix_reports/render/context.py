@@ -392,11 +392,21 @@ def _charts(
     periods = list(dict.fromkeys(ind["period"]))
     kind = t(f"chart.kind_{period.kind}")
 
+    by_key = {  # (indicator, breakdown, breakdown value or None for totals, period) -> value
+        (i, b, None if b == "total" else v, p): x
+        for i, b, v, p, x in zip(
+            ind["indicator_id"],
+            ind["breakdown"],
+            ind["breakdown_value"],
+            ind["period"],
+            ind["value"],
+            strict=True,
+        )
+        if x == x  # an empty value (NaN) is drawn as 0
+    }
+
     def series(indicator: str, breakdown: str, value: str | None) -> list[float]:
-        rows = ind[(ind["indicator_id"] == indicator) & (ind["breakdown"] == breakdown)]
-        if value is not None:
-            rows = rows[rows["breakdown_value"] == value]
-        return rows.set_index("period")["value"].reindex(periods).fillna(0).tolist()
+        return [float(by_key.get((indicator, breakdown, value, p), 0.0)) for p in periods]
 
     trend = {
         t("chart.total"): series("clusters_served", "total", None),

@@ -1,19 +1,30 @@
-"""The render step: the period's computed tables into the PDF report (and the workbook)."""
+"""The render step: the period's computed tables into the PDF report (and the workbook).
+
+It has two halves. `prepare_layout` reads the period's tables and computes everything the
+report shows, as plain values (pandas is needed here). `lay_out` turns those into the
+PDF with WeasyPrint and writes it beside the workbook (no pandas here), so a run can hand
+the second half to a child process that imported WeasyPrint and compiled the template
+while ingest and compute ran.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from clusterix_reports.forked import ForkedCall
 from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.render.context import build_context
-from clusterix_reports.render.messages import load_messages
-from clusterix_reports.render.pdf import render_html, write_pdf
-from clusterix_reports.render.sources import ReportData, read_report_data
+from clusterix_reports.render.pdf import (
+    REPORT_TEMPLATE,
+    render_html,
+    template_environment,
+    write_pdf,
+)
 from clusterix_reports.resources import templates_dir
 from clusterix_reports.storage import atomic_write_bytes
 
@@ -45,43 +56,69 @@ class Rendered:
     rows_in: int
 
 
-def preload() -> None:
-    """Import what laying out the report needs (pandas, pyarrow, WeasyPrint: a second of imports).
+def preload(pipeline: Pipeline) -> None:
+    """Import what laying out the report needs (WeasyPrint: most of a second) and compile
+    the report's template, before the report's data exists.
 
-    openpyxl is left to the child that builds the workbook beside the layout.
+    A template that does not compile is left for the render itself to report.
     """
-    import pyarrow.parquet  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from clusterix_reports.render import context, sources  # noqa: F401
+    with contextlib.suppress(Exception):
+        template_environment(templates_dir(pipeline)).get_template(REPORT_TEMPLATE)
 
 
-def _workbook(data: ReportData, pipeline: Pipeline, created: dt.datetime) -> bytes:
-    from clusterix_reports.render.workbook import build_workbook  # openpyxl: only where needed
+@dataclass(frozen=True)
+class Layout:
+    """What laying out the report needs, as plain values: the templates' context and where
+    the period's outputs go."""
 
-    return build_workbook(data, pipeline, created)
+    pipeline: Pipeline
+    period_id: str
+    context: dict[str, Any]
+    created: dt.datetime
+    rows_in: int
 
 
-def render_step(pipeline: Pipeline, period_id: str) -> Rendered:
-    """Write the period's workbook, then the PDF with the workbook attached.
+def prepare_layout(pipeline: Pipeline, period_id: str) -> Layout:
+    """Read the period's tables and compute every number, label and chart the report shows."""
+    from clusterix_reports.render.context import build_context
+    from clusterix_reports.render.messages import load_messages
+    from clusterix_reports.render.sources import read_report_data
 
-    The workbook is built in a child process while this one draws the charts and lays out
-    the PDF, which needs the workbook only at the end, to attach it.
-    """
-    templates = templates_dir(pipeline)
-    messages = load_messages(templates, pipeline.language)
+    messages = load_messages(templates_dir(pipeline), pipeline.language)
     data = read_report_data(pipeline.outputs, period_id)
-    paths = report_paths(pipeline, period_id)
     created = creation_time(choose_period(pipeline, period_id, None).end)
-    with ForkedCall(lambda: _workbook(data, pipeline, created)).submit() as workbook:
-        context = build_context(data, pipeline, messages)
-        context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    context = build_context(data, pipeline, messages)
+    context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Layout(pipeline, period_id, context, created, len(data.indicators))
+
+
+def _workbook(pipeline: Pipeline, period_id: str, created: dt.datetime) -> bytes:
+    """The period's workbook, from its tables (pandas and openpyxl: imported where needed)."""
+    from clusterix_reports.render.sources import read_report_data
+    from clusterix_reports.render.workbook import build_workbook
+
+    return build_workbook(read_report_data(pipeline.outputs, period_id), pipeline, created)
+
+
+def lay_out(layout: Layout) -> Rendered:
+    """Write the PDF, with the workbook attached, and the workbook.
+
+    The workbook is built in a child process while this one lays out the PDF, which needs
+    the workbook only at the end, to attach it.
+    """
+    pipeline, context = layout.pipeline, layout.context
+    templates = templates_dir(pipeline)
+    paths = report_paths(pipeline, layout.period_id)
+    book = ForkedCall(lambda: _workbook(pipeline, layout.period_id, layout.created))
+    with book.submit() as workbook:
         charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
         html = render_html(templates, context)
-        attached = (paths["workbook"].name, workbook.result, messages("text.attachment"))
+        attached = (paths["workbook"].name, workbook.result, context["t"]("text.attachment"))
         pdf, pages = write_pdf(
-            html, charts, templates, created, attached, pipeline.limits.render_seconds
+            html, charts, templates, layout.created, attached, pipeline.limits.render_seconds
         )
     atomic_write_bytes(paths["workbook"], workbook.result())
     atomic_write_bytes(paths["pdf"], pdf)
-    return Rendered(paths["pdf"], paths["workbook"], pages, len(data.indicators))
+    return Rendered(paths["pdf"], paths["workbook"], pages, layout.rows_in)
