@@ -11,7 +11,7 @@ import time
 import pytest
 
 from clusterix_reports import forked
-from clusterix_reports.forked import ForkedCall
+from clusterix_reports.forked import ForkedCall, Later, background_priority
 
 
 def _pid_and_sum(a: int, b: int) -> tuple[int, int]:
@@ -26,7 +26,11 @@ def _broken_warm_up() -> None:
     raise ImportError("no module named pango")
 
 
-def test_the_call_runs_in_another_process_and_returns_its_value() -> None:
+def _join(prefix: str, later) -> tuple[int, str]:
+    return os.getpid(), prefix + later() + later()  # asked twice: sent once
+
+
+def test_the_call_returns_its_value_and_runs_in_another_process() -> None:
     with ForkedCall(_pid_and_sum).submit(2, 3) as call:
         pid, total = call.result()
     assert total == 5
@@ -53,6 +57,39 @@ def test_a_child_killed_midway_is_a_plain_error() -> None:
         call.result()
 
 
+def test_a_value_sent_after_the_call_started_reaches_it() -> None:
+    big = "x" * 300_000  # more than a pipe holds: the send waits until the child takes it
+    with ForkedCall(_join).submit("<", Later()) as call:
+        call.send(big)
+        pid, joined = call.result()
+    assert pid != os.getpid()
+    assert joined == "<" + big + big
+
+
+def test_a_sent_value_reaches_the_call_in_this_process_too(monkeypatch) -> None:
+    monkeypatch.setattr(forked, "_in_process", True)
+    call = ForkedCall(_join).submit("<", Later())
+    call.send("ab")
+    assert call.result() == (os.getpid(), "<abab")
+
+
+def test_a_child_that_fails_before_taking_the_sent_value_is_still_told() -> None:
+    call = ForkedCall(_fail).submit("no layout")
+    call.send("x" * 300_000)  # nobody reads it: the send must not hang
+    with pytest.raises(ValueError, match="no layout"):
+        call.result()
+
+
+def test_background_priority_lowers_then_restores_this_process_priority() -> None:
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    with background_priority(by=5):
+        inside = os.getpriority(os.PRIO_PROCESS, 0)
+    after = os.getpriority(os.PRIO_PROCESS, 0)
+    assert after == before
+    # lowered only where it can be restored (root, or a permissive RLIMIT_NICE)
+    assert inside == (min(before + 5, 19) if forked._may_raise_priority(before) else before)
+
+
 def test_under_debug_the_call_stays_in_this_process(monkeypatch) -> None:
     monkeypatch.setattr(forked, "_in_process", False)
     forked.stay_in_process()
@@ -62,7 +99,7 @@ def test_under_debug_the_call_stays_in_this_process(monkeypatch) -> None:
 
 CHILD_OF_A_KILLED_RUN = """
 import sys, time
-from clusterix_reports.forked import ForkedCall
+from clusterix_reports.forked import ForkedCall, Later, background_priority
 call = ForkedCall(time.sleep).submit(60)
 print(call.process.pid, flush=True)
 time.sleep(60)

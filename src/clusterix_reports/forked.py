@@ -8,11 +8,12 @@ Linux) the call runs in this process instead, when its result is asked for.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing as mp
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +35,37 @@ def stay_in_process() -> None:
 def can_fork() -> bool:
     """Whether ForkedCall forks: where that is safe, unless told to stay in this process."""
     return not _in_process and fork_is_safe()
+
+
+def _may_raise_priority(niceness: int) -> bool:
+    """Whether this process may set its niceness back down to `niceness` once raised:
+    as root, or where RLIMIT_NICE allows it (a nice value can go down to 20 - the limit)."""
+    try:
+        import resource
+
+        return os.geteuid() == 0 or 20 - resource.getrlimit(resource.RLIMIT_NICE)[0] <= niceness
+    except (ImportError, AttributeError, OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def background_priority(by: int = 10) -> Iterator[None]:
+    """Run the block at a lower priority (niceness raised `by`), then restore it: work that
+    has time to spare yields the cores to work that others wait for. Where the priority
+    could not be restored afterwards, it is left as it is."""
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, 0)
+        lowered = _may_raise_priority(before)
+        if lowered:
+            os.setpriority(os.PRIO_PROCESS, 0, min(before + by, 19))
+    except (AttributeError, OSError):
+        lowered = False
+    try:
+        yield
+    finally:
+        if lowered:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, 0, before)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -72,7 +104,7 @@ def _serve(
     try:
         if failed_warm_up is not None:
             raise failed_warm_up
-        outcome: tuple[str, Any] = ("ok", function(*arguments))
+        outcome: tuple[str, Any] = ("ok", function(*_resolved(arguments, connection.recv)))
     except BaseException as error:  # handed back whole, to be raised in the parent
         outcome = ("error", error)
     try:
@@ -81,6 +113,15 @@ def _serve(
         kind, value = outcome
         described = value if kind == "error" else unsent
         connection.send(("error", RuntimeError(f"{type(described).__name__}: {described}")))
+
+
+class Later:
+    """Stands in a call's arguments for a value the caller sends once the call has started
+    (`ForkedCall.send`): the function receives a callable that waits for that value."""
+
+
+def _resolved(arguments: tuple[Any, ...], value: Callable[[], Any]) -> tuple[Any, ...]:
+    return tuple(functools.cache(value) if isinstance(a, Later) else a for a in arguments)
 
 
 class ForkedCall(Generic[T]):
@@ -94,6 +135,7 @@ class ForkedCall(Generic[T]):
         self.arguments: tuple[Any, ...] | None = None
         self.process: Any = None
         self.done: tuple[str, Any] | None = None
+        self.sent: Any = None
         if can_fork():
             context = mp.get_context("fork")
             self.connection, child = context.Pipe()
@@ -113,6 +155,13 @@ class ForkedCall(Generic[T]):
                 self.connection.send(arguments)
         return self
 
+    def send(self, value: Any) -> None:
+        """The value of the call's `Later` argument (waits until the child takes it)."""
+        self.sent = value
+        if self.process is not None:
+            with contextlib.suppress(OSError):  # the child is gone: `result` says why
+                self.connection.send(value)
+
     def result(self) -> T:
         """Wait for the call (once); its value, or its exception raised here."""
         if self.done is None:
@@ -127,7 +176,7 @@ class ForkedCall(Generic[T]):
             raise RuntimeError("ForkedCall.result() before submit()")
         if self.process is None:
             try:
-                return ("ok", self.function(*self.arguments))
+                return ("ok", self.function(*_resolved(self.arguments, lambda: self.sent)))
             except Exception as error:
                 return ("error", error)
         try:

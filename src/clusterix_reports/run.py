@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -300,19 +301,22 @@ def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] 
     )
 
 
-def _lay_out(layout: Any) -> tuple[int, int]:
+def _lay_out(layout: Any, workbook: Callable[[], bytes]) -> tuple[int, int]:
     """Lay out the prepared report; its pages and rows read, as plain numbers (sending back
     a class would make this process import the render modules to unpickle it)."""
     from clusterix_reports.render.step import lay_out
 
-    rendered = lay_out(layout)
+    rendered = lay_out(layout, workbook)
     return rendered.pages, rendered.rows_in
 
 
 def _preload_render(pipeline: Pipeline) -> None:
+    """Import and compile what laying out needs, behind ingest's processes (it has time)."""
+    from clusterix_reports.forked import background_priority
     from clusterix_reports.render.step import preload
 
-    preload(pipeline)
+    with background_priority():
+        preload(pipeline)
 
 
 def _early_renderer(
@@ -343,13 +347,17 @@ def _step_render(
         before = _previous_step(previous, "render") or {}
         pages, rows_in = before.get("rows_out"), before.get("rows_in")
     else:
-        from clusterix_reports.render.step import prepare_layout
+        from clusterix_reports.forked import Later
+        from clusterix_reports.render.step import prepare_layout, workbook_bytes
 
         with state.console.status("render: laying out the report"):
-            layout = prepare_layout(state.pipeline, state.period_id or "")
-            pages, rows_in = (
-                renderer.submit(layout).result() if renderer is not None else _lay_out(layout)
-            )
+            layout, data = prepare_layout(state.pipeline, state.period_id or "")
+            if renderer is None:
+                pages, rows_in = _lay_out(layout, lambda: workbook_bytes(data, layout))
+            else:  # the child lays out the PDF while this process builds the workbook
+                renderer.submit(layout, Later())
+                renderer.send(workbook_bytes(data, layout))
+                pages, rows_in = renderer.result()
     _record_step(state, "render", decision, started, (rows_in, pages))
 
 

@@ -2,21 +2,23 @@
 
 It has two halves. `prepare_layout` reads the period's tables and computes everything the
 report shows, as plain values (pandas is needed here). `lay_out` turns those into the
-PDF with WeasyPrint and writes it beside the workbook (no pandas here), so a run can hand
-the second half to a child process that imported WeasyPrint and compiled the template
-while ingest and compute ran.
+PDF with WeasyPrint, attaches the workbook it is handed and writes both (no pandas
+here). A run hands the second half to a child process that imported WeasyPrint and
+compiled the template while ingest and compute ran, and builds the workbook itself while
+the child lays out the PDF.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clusterix_reports.forked import ForkedCall
 from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.pdf import (
@@ -27,6 +29,9 @@ from clusterix_reports.render.pdf import (
 )
 from clusterix_reports.resources import templates_dir
 from clusterix_reports.storage import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from clusterix_reports.render.sources import ReportData
 
 
 def creation_time(period_end: dt.date) -> dt.datetime:
@@ -80,8 +85,9 @@ class Layout:
     rows_in: int
 
 
-def prepare_layout(pipeline: Pipeline, period_id: str) -> Layout:
-    """Read the period's tables and compute every number, label and chart the report shows."""
+def prepare_layout(pipeline: Pipeline, period_id: str) -> tuple[Layout, ReportData]:
+    """Read the period's tables and compute every number, label and chart the report shows;
+    also the tables themselves, for the workbook."""
     from clusterix_reports.render.context import build_context
     from clusterix_reports.render.messages import load_messages
     from clusterix_reports.render.sources import read_report_data
@@ -91,34 +97,32 @@ def prepare_layout(pipeline: Pipeline, period_id: str) -> Layout:
     created = creation_time(choose_period(pipeline, period_id, None).end)
     context = build_context(data, pipeline, messages)
     context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Layout(pipeline, period_id, context, created, len(data.indicators))
+    return Layout(pipeline, period_id, context, created, len(data.indicators)), data
 
 
-def _workbook(pipeline: Pipeline, period_id: str, created: dt.datetime) -> bytes:
-    """The period's workbook, from its tables (pandas and openpyxl: imported where needed)."""
-    from clusterix_reports.render.sources import read_report_data
+def workbook_bytes(data: ReportData, layout: Layout) -> bytes:
+    """The period's workbook (openpyxl: imported where it is needed)."""
     from clusterix_reports.render.workbook import build_workbook
 
-    return build_workbook(read_report_data(pipeline.outputs, period_id), pipeline, created)
+    return build_workbook(data, layout.pipeline, layout.created)
 
 
-def lay_out(layout: Layout) -> Rendered:
+def lay_out(layout: Layout, workbook: Callable[[], bytes]) -> Rendered:
     """Write the PDF, with the workbook attached, and the workbook.
 
-    The workbook is built in a child process while this one lays out the PDF, which needs
-    the workbook only at the end, to attach it.
+    `workbook` is asked for once the PDF is laid out, when it is attached: a run builds it
+    in another process meanwhile.
     """
     pipeline, context = layout.pipeline, layout.context
     templates = templates_dir(pipeline)
     paths = report_paths(pipeline, layout.period_id)
-    book = ForkedCall(lambda: _workbook(pipeline, layout.period_id, layout.created))
-    with book.submit() as workbook:
-        charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
-        html = render_html(templates, context)
-        attached = (paths["workbook"].name, workbook.result, context["t"]("text.attachment"))
-        pdf, pages = write_pdf(
-            html, charts, templates, layout.created, attached, pipeline.limits.render_seconds
-        )
-    atomic_write_bytes(paths["workbook"], workbook.result())
+    book = functools.cache(workbook)
+    charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
+    html = render_html(templates, context)
+    attached = (paths["workbook"].name, book, context["t"]("text.attachment"))
+    pdf, pages = write_pdf(
+        html, charts, templates, layout.created, attached, pipeline.limits.render_seconds
+    )
+    atomic_write_bytes(paths["workbook"], book())
     atomic_write_bytes(paths["pdf"], pdf)
     return Rendered(paths["pdf"], paths["workbook"], pages, layout.rows_in)
