@@ -43,6 +43,10 @@ def number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _points(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{number(x)},{number(y)}" for x, y in points)
+
+
 def nice_ticks(top: float, most: int = 6) -> list[float]:
     """Round axis ticks from 0 to at least `top` (1, 2 or 5 times a power of ten apart)."""
     if not top > 0:
@@ -117,7 +121,7 @@ class Canvas:
         """Connected line segments through the points."""
         self._add(
             "polyline",
-            points=" ".join(f"{number(x)},{number(y)}" for x, y in points),
+            points=_points(points),
             fill="none",
             stroke=stroke,
             stroke_width=width,
@@ -127,9 +131,7 @@ class Canvas:
 
     def polygon(self, points: Sequence[tuple[float, float]], fill: str) -> None:
         """A filled shape without outline."""
-        self._add(
-            "polygon", points=" ".join(f"{number(x)},{number(y)}" for x, y in points), fill=fill
-        )
+        self._add("polygon", points=_points(points), fill=fill)
 
     def rect(
         self,
@@ -210,7 +212,7 @@ class Canvas:
             }[shape]
             self._add(
                 "polygon",
-                points=" ".join(f"{number(px)},{number(py)}" for px, py in points),
+                points=_points(points),
                 fill=fill,
                 stroke=stroke,
                 stroke_width=0.7,
