@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clusterix_reports import __version__
 from clusterix_reports.console import Console
@@ -44,6 +44,9 @@ from clusterix_reports.record import (
     folder_fingerprint,
     read_run_record,
 )
+
+if TYPE_CHECKING:
+    from clusterix_reports.render.step import Layout
 
 ALL_STEPS = ("ingest", "compute", "render")
 DATA_FILES = (
@@ -301,7 +304,7 @@ def _step_compute(state: RunState, decision: Decision, previous: dict[str, Any] 
     )
 
 
-def _lay_out(layout: Any, workbook: Callable[[], bytes]) -> tuple[int, int]:
+def _lay_out(layout: Layout, workbook: Callable[[], bytes]) -> tuple[int, int]:
     """Lay out the prepared report; its pages and rows read, as plain numbers (sending back
     a class would make this process import the render modules to unpickle it)."""
     from clusterix_reports.render.step import lay_out

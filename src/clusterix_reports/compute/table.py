@@ -190,8 +190,8 @@ def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.Da
         {
             "indicator_id": each_period("indicator_id"),
             "period": per_period(lambda p: p.id),
-            "period_start": pd.to_datetime(per_period(lambda p: p.start)),
-            "period_end": pd.to_datetime(per_period(lambda p: p.end)),
+            "period_start": per_period(lambda p: pd.Timestamp(p.start)),
+            "period_end": per_period(lambda p: pd.Timestamp(p.end)),
             "breakdown": each_period("breakdown"),
             "breakdown_value": each_period("breakdown_value"),
             "value": np.concatenate([values(p) for p in trend]),
