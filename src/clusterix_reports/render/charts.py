@@ -217,13 +217,32 @@ def _label_width(labels: Sequence[str]) -> float:
     return max((text_width(line, SMALL) for text in labels for line in text.split("\n")), default=0)
 
 
-def _category_rows(
-    canvas: Canvas, labels: Sequence[str], row: Callable[[int], float], left: float
-) -> None:
-    """Row labels right-aligned left of the plot, one or two lines each, centred on the row."""
+def _category_frame(
+    canvas: Canvas,
+    labels: Sequence[str],
+    ticks: Sequence[tuple[float, str]],
+    box: tuple[float, float, float],
+    row_height: float,
+) -> Callable[[int], float]:
+    """One category per row down the plot, values along x: vertical grid lines with their
+    labels under the plot, the left and bottom spines, and the row labels right-aligned left
+    of the plot (one or two lines each). Returns where each row's middle is."""
+    left, right, top = box
+    bottom = top + row_height * max(len(labels), 1)
+    for x, text in ticks:
+        canvas.line(x, top, x, bottom, stroke=GRID, width=0.5)
+        canvas.line(x, bottom, x, bottom + 3)
+        canvas.text(x, bottom + 11, text, size=SMALL, anchor="middle")
+    canvas.line(left, top, left, bottom)
+    canvas.line(left, bottom, right, bottom)
+
+    def row(i: int) -> float:
+        return top + row_height * (i + 0.5)
+
     for i, label in enumerate(labels):
         lift = label.count("\n") * SMALL * 0.6
         canvas.text(left - 6, row(i) + 2.5 - lift, label, size=SMALL, anchor="end")
+    return row
 
 
 def timeline(
@@ -263,17 +282,8 @@ def timeline(
         bottom - top,
         fill=SHADE,
     )
-    for tick in _date_ticks(first - pad, last + pad):
-        canvas.line(at(tick), top, at(tick), bottom, stroke=GRID, width=0.5)
-        canvas.line(at(tick), bottom, at(tick), bottom + 3)
-        canvas.text(at(tick), bottom + 11, f"{tick:%Y-%m}", size=SMALL, anchor="middle")
-    canvas.line(left, top, left, bottom)
-    canvas.line(left, bottom, right, bottom)
-
-    def row(i: int) -> float:
-        return top + row_height * (i + 0.5)
-
-    _category_rows(canvas, [s[0] for s in steps], row, left)
+    ticks = [(at(t), f"{t:%Y-%m}") for t in _date_ticks(first - pad, last + pad)]
+    row = _category_frame(canvas, [s[0] for s in steps], ticks, (left, right, top), row_height)
     for i, (_, start, end, actual) in enumerate(steps):
         width = at(end + dt.timedelta(days=1)) - at(start)
         canvas.rect(at(start), row(i) - 5, width, 10, fill="#fff", stroke="#000", hatched=True)
@@ -315,17 +325,8 @@ def benchmark_dots(
     )
     canvas = Canvas(WIDTH, bottom + 34 + 14 * len(legend))
     _title(canvas, title)
-    for tick in ticks:
-        canvas.line(x(tick), top, x(tick), bottom, stroke=GRID, width=0.5)
-        canvas.line(x(tick), bottom, x(tick), bottom + 3)
-        canvas.text(x(tick), bottom + 11, tick_label(tick), size=SMALL, anchor="middle")
-    canvas.line(left, top, left, bottom)
-    canvas.line(left, bottom, right, bottom)
-
-    def row(i: int) -> float:
-        return top + row_height * (i + 0.5)
-
-    _category_rows(canvas, names, row, left)
+    marks = [(x(t), tick_label(t)) for t in ticks]
+    row = _category_frame(canvas, names, marks, (left, right, top), row_height)
     for i, (score, mean, median) in enumerate(zip(scores, means, medians, strict=True)):
         canvas.rect(
             x(mean - tolerance),

@@ -32,9 +32,9 @@ def _em(char: str) -> float:
     return 0.62
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The estimated width of one line of text at `size` points (bold is about 10 % wider)."""
-    return sum(_em(c) for c in text) * size * (1.1 if bold else 1.0)
+def text_width(text: str, size: float) -> float:
+    """The estimated width of one line of text at `size` points."""
+    return sum(_em(c) for c in text) * size
 
 
 def number(value: float) -> str:
@@ -51,10 +51,7 @@ def nice_ticks(top: float, most: int = 6) -> list[float]:
     """Round axis ticks from 0 to at least `top` (1, 2 or 5 times a power of ten apart)."""
     if not top > 0:
         return [0.0, 1.0]
-    rough = top / most
-    power = 10 ** math.floor(math.log10(rough))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
-    return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
+    return nice_range(0.0, top, most)
 
 
 def nice_range(low: float, high: float, most: int = 6) -> list[float]:
