@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import io
 import os
 import tempfile
@@ -142,7 +143,11 @@ def write_pdf(
     """Lay out the HTML with its charts: the PDF bytes (identical for identical input) and pages."""
     from weasyprint import HTML, Attachment
 
-    with tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder, time_limit(seconds):
+    with (
+        tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder,
+        time_limit(seconds),
+        collector_paused(),
+    ):
         assets = Path(folder)
         for name, svg in charts.items():
             (assets / f"{name}.svg").write_text(svg, encoding="utf-8")
@@ -168,6 +173,24 @@ def write_pdf(
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments), len(
                 document.pages
             )
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run the block with Python's cycle collector off, then turn it back on.
+
+    Laying out makes hundreds of thousands of objects and keeps most of them until the PDF is written;
+    the collector, left on, walks them hundreds of times (a tenth of the render's time on
+    the sample) and finds little to free: with it off the sample's render peaks 6 MB higher,
+    at 119 MB. Reference counting frees everything else as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
