@@ -322,25 +322,3 @@ def test_a_time_limit_whose_alarm_is_swallowed_still_stops_the_render() -> None:
         except BaseException:
             swallowed += 1
     assert swallowed == 1
-
-
-def test_the_cycle_collector_is_paused_for_the_layout_and_restored_after() -> None:
-    """On again after the block, also when it fails; left off when it was off before."""
-    import gc
-
-    from clusterix_reports.render.pdf import collector_paused
-
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(ValueError), collector_paused():
-        raise ValueError
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import io
 import os
 import tempfile
@@ -21,6 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
+from clusterix_reports import collector
 from clusterix_reports.errors import ExitCode, UserError
 
 REPORT_TEMPLATE = "report.html.j2"
@@ -146,7 +146,7 @@ def write_pdf(
     with (
         tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder,
         time_limit(seconds),
-        collector_paused(),
+        collector.paused(),  # the layout keeps what it makes: 0.3-0.4 s saved, 6 MB more
     ):
         assets = Path(folder)
         for name, svg in charts.items():
@@ -173,24 +173,6 @@ def write_pdf(
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments), len(
                 document.pages
             )
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run the block with Python's cycle collector off, then turn it back on.
-
-    Laying out makes hundreds of thousands of objects and keeps most of them until the PDF is written;
-    the collector, left on, walks them hundreds of times (a tenth of the render's time on
-    the sample) and finds little to free: with it off the sample's render peaks 6 MB higher,
-    at 119 MB. Reference counting frees everything else as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextlib.contextmanager
