@@ -93,15 +93,21 @@ def services_launched_cumulative(
     return int(_between(services["launched"], action_plan_start, period.end).sum())
 
 
-def approved_projects(projects: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Projects of >= 2 distinct clusters, approved/running/completed, approved in [start, end]."""
+def countable_projects(projects: pd.DataFrame) -> pd.DataFrame:
+    """Projects of >= 2 distinct clusters, approved/running/completed, whenever approved."""
     enough = np.fromiter(
         (len(set(ids)) >= 2 for ids in projects["cluster_ids"].tolist()),
         dtype=bool,
         count=len(projects),
     )
     approved = np.isin(projects["status"].to_numpy(dtype=object), APPROVED_STATUSES)
-    return _rows(projects, enough & approved & _between(projects["approved_on"], start, end))
+    return _rows(projects, enough & approved)
+
+
+def approved_projects(projects: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Projects of >= 2 distinct clusters, approved/running/completed, approved in [start, end]."""
+    countable = countable_projects(projects)
+    return _rows(countable, _between(countable["approved_on"], start, end))
 
 
 def intercluster_projects_approved(projects: pd.DataFrame, period: Period) -> int:

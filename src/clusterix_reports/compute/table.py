@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -92,26 +92,56 @@ def _per_label(
     return np.bincount(pairs // width, minlength=size), rows, sums
 
 
-def breakdowns(tables: Tables, period: Period) -> list[tuple[str, str, str, float]]:
-    """(indicator, breakdown, breakdown value, value) by cluster type and by service."""
-    uses = ind.uses_in(tables.service_log, period.start, period.end)
+@dataclass(frozen=True)
+class LogCodes:
+    """The service log coded once for every period's breakdowns: each row's day, cluster
+    (as a number), participants, and position among each breakdown's labels (-1: none)."""
+
+    days: np.ndarray
+    clusters: np.ndarray
+    participants: np.ndarray
+    labels: dict[str, list[str]]
+    positions: dict[str, np.ndarray]
+
+
+def log_codes(tables: Tables) -> LogCodes:
+    """The service log's rows coded against the cluster types and the catalogue's services."""
+    log = tables.service_log
     types = tables.clusters.set_index("cluster_id")["cluster_type"]
-    labels_of = {
-        "cluster_type": (
-            sorted(tables.clusters["cluster_type"].dropna().unique()),
-            uses["cluster_id"].map(types).to_numpy(dtype=object),
-        ),
-        "service": (
-            sorted(tables.services["service_id"].dropna().unique()),
-            uses["service_id"].to_numpy(dtype=object),
-        ),
+    labels = {
+        "cluster_type": sorted(tables.clusters["cluster_type"].dropna().unique()),
+        "service": sorted(tables.services["service_id"].dropna().unique()),
     }
-    clusters = pd.factorize(uses["cluster_id"].to_numpy(dtype=object))[0]
-    people = uses["participants"].fillna(0).to_numpy(dtype="float64")
+    values = {
+        "cluster_type": log["cluster_id"].map(types).to_numpy(dtype=object),
+        "service": log["service_id"].to_numpy(dtype=object),
+    }
+    return LogCodes(
+        days=log["date"].to_numpy(dtype="datetime64[ns]"),
+        clusters=pd.factorize(log["cluster_id"].to_numpy(dtype=object))[0],
+        participants=log["participants"].fillna(0).to_numpy(dtype="float64"),
+        labels=labels,
+        positions={
+            name: pd.Index(labels[name], dtype=object).get_indexer(values[name]) for name in labels
+        },
+    )
+
+
+def breakdowns(
+    tables: Tables, period: Period, codes: LogCodes | None = None
+) -> list[tuple[str, str, str, float]]:
+    """(indicator, breakdown, breakdown value, value) by cluster type and by service.
+
+    `codes`: the tables' `log_codes`, when many periods are broken down.
+    """
+    codes = codes or log_codes(tables)
+    days = codes.days
+    inside = (days >= np.datetime64(period.start, "ns")) & (days <= np.datetime64(period.end, "ns"))
+    clusters, people = codes.clusters[inside], codes.participants[inside]
     rows = []
-    for breakdown, (labels, values) in labels_of.items():
-        codes = pd.Index(labels, dtype=object).get_indexer(values)
-        served, counted, summed = _per_label(codes, clusters, people, len(labels))
+    for breakdown, labels in codes.labels.items():
+        positions = codes.positions[breakdown][inside]
+        served, counted, summed = _per_label(positions, clusters, people, len(labels))
         for i, label in enumerate(labels):
             rows += [
                 ("clusters_served", breakdown, label, float(served[i])),
@@ -121,14 +151,16 @@ def breakdowns(tables: Tables, period: Period) -> list[tuple[str, str, str, floa
     return rows
 
 
-def period_values(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:
+def period_values(
+    tables: Tables, period: Period, pipeline: Pipeline, codes: LogCodes | None = None
+) -> pd.DataFrame:
     """Every indicator value of one period, totals and breakdowns, in a long frame.
 
     The rows and their order depend on the tables only, never on the period, so the frames
     of two periods line up row by row.
     """
     rows = [(k, "total", None, v) for k, v in totals(tables, period, pipeline).items()]
-    rows += breakdowns(tables, period)
+    rows += breakdowns(tables, period, codes)
     frame = pd.DataFrame(rows, columns=["indicator_id", "breakdown", "breakdown_value", "value"])
     frame["value"] = frame["value"].astype("float64")
     if period.end < pipeline.programme.start:
@@ -159,8 +191,15 @@ def values_by_period(
 
     unique = list(dict.fromkeys(periods))
     half = unique[1::2]
-    with ForkedCall(lambda: [period_values(tables, p, pipeline) for p in half]).submit() as other:
-        mine = {p: period_values(tables, p, pipeline) for p in unique[0::2]}
+    # made once for every period: the service log coded, the projects that can count at all
+    codes = log_codes(tables)
+    tables = replace(tables, projects=ind.countable_projects(tables.projects))
+
+    def values(period: Period) -> pd.DataFrame:
+        return period_values(tables, period, pipeline, codes)
+
+    with ForkedCall(lambda: [values(p) for p in half]).submit() as other:
+        mine = {p: values(p) for p in unique[0::2]}
         return mine | dict(zip(half, other.result(), strict=True))
 
 
