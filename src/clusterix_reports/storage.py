@@ -75,11 +75,20 @@ def write_parquet(frame: pd.DataFrame, schema: pa.Schema | None, path: Path) -> 
     atomic_write_bytes(path, sink.getvalue().to_pybytes())
 
 
-def read_parquet(path: Path) -> pd.DataFrame:
-    """Read a table written by `write_parquet`; dates come back as datetime.date objects."""
+def read_arrow(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file (or some of its columns) as an Arrow table.
+
+    Read as a single file: `pyarrow.parquet.read_table` goes through the datasets layer,
+    whose import and setup cost 30 ms once and a millisecond a file more.
+    """
     import pyarrow.parquet as pq
 
-    return pq.read_table(path).to_pandas(date_as_object=True)
+    return pq.ParquetFile(path).read(columns=columns)
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a table written by `write_parquet`; dates come back as datetime.date objects."""
+    return read_arrow(path).to_pandas(date_as_object=True)
 
 
 def write_json(data: Any, path: Path) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from clusterix_reports.compute import indicators as ind
 from clusterix_reports.compute.compare import benchmark_comparison, peer_comparison, uptake_matrix
@@ -15,7 +14,7 @@ from clusterix_reports.compute.table import Tables, indicator_table
 from clusterix_reports.errors import PipelineError, UserError
 from clusterix_reports.periods import Period, choose_period, parse_period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.storage import write_parquet
+from clusterix_reports.storage import read_arrow, write_parquet
 
 DATE_COLUMNS = {
     "service_log": ("date",),
@@ -37,7 +36,7 @@ def read_table(data_dir: Path, name: str, columns: list[str] | None = None) -> p
         raise UserError(f"{path}: missing; run `clusterix-reports ingest` first.")
     # text as Python objects: the indicators filter small frames hundreds of times, where
     # numpy object arrays are several times faster than Arrow-backed strings
-    frame = pq.read_table(path, columns=columns).to_pandas()
+    frame = read_arrow(path, columns).to_pandas()
     for column in frame.columns:
         if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object:
             frame[column] = frame[column].astype(object)

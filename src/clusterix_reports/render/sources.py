@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from clusterix_reports.errors import UserError
+from clusterix_reports.storage import read_arrow
 
 
 @dataclass
@@ -36,7 +36,7 @@ class ReportData:
 def _read(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise UserError(f"{path}: missing; run the ingest and compute steps first.")
-    return pq.read_table(path).to_pandas()
+    return read_arrow(path).to_pandas()
 
 
 def read_report_data(outputs: Path, period_id: str) -> ReportData:
