@@ -20,7 +20,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from clusterix_reports.ingest.files import ingest_file
 from clusterix_reports.ingest.tables import ParseContext
 from clusterix_reports.ingest.vocabulary import vocabulary
-from clusterix_reports.ingest.workers import Job, parse_in_workers
+from clusterix_reports.ingest.workers import Job, WorkerPool, parse_in_workers
 from clusterix_reports.limits import Limits
 
 from conftest import HEADER_LOG, Workspace, build_workspace
@@ -245,3 +245,18 @@ def test_random_csv_bytes_end_in_a_recorded_outcome(tmp_path, data) -> None:
     assert outcome.record.status in ("read", "failed")
     for sheet, _, table in outcome.tables:
         assert sheet.rows_read == len(table.loaded) + table.rejected["source_row"].nunique()
+
+
+def test_the_pool_runs_this_process_s_own_work_once_while_the_workers_parse(tmp_path) -> None:
+    rows = [HEADER_LOG, ["C1", "S1", "05/12/2019"]]
+    paths = [write_csv(tmp_path / f"log-{i}.csv", rows, delimiter=";") for i in range(3)]
+    jobs = [Job(p, p.name, str(i) * 64, ("service_log",)) for i, p in enumerate(paths)]
+    ctx = ParseContext(vocabulary(), D(2016, 4, 1), D(2021, 3, 31), {"c1": "C1"}, {"s1": "S1"})
+    calls: list[object] = []
+    outcomes = []
+    with WorkerPool(Limits()) as pool:
+        for _, outcome in pool.parse(jobs, ctx, meanwhile=lambda: calls.append(len(outcomes))):
+            outcomes.append(outcome)
+        assert list(pool.parse([], ctx, meanwhile=lambda: calls.append("no jobs"))) == []
+    assert calls == [0, "no jobs"]  # before the first outcome came back; also without jobs
+    assert [o.record.status for o in outcomes] == ["read"] * 3

@@ -267,3 +267,36 @@ def test_a_zip_that_is_not_a_workbook_is_recorded(workspace: Workspace) -> None:
         archive.writestr("readme.txt", "hello")
     status = {f["path"]: f["status"] for f in ingest(workspace.pipeline()).record()["files"]}
     assert status["exports/archive.xlsx"] == "failed"
+
+
+def test_names_come_only_from_the_registry_rows_that_are_kept(workspace: Workspace) -> None:
+    """A repeated catalogue row is set aside and a second row with a taken id is rejected:
+    an export may use the names of the first row of each id, not those of the rejected one."""
+    services = [
+        ["Service ID", "Name", "Aliases", "Launched"],
+        ["S1", "Account management", "", D(2016, 4, 1)],
+        ["S1", "Account management", "", D(2016, 4, 1)],  # a repeat: set aside
+        ["S2", "Business-model coaching", "coaching", D(2019, 9, 1)],
+        ["S2", "Cluster pact", "pact", D(2019, 9, 1)],  # S2 taken: rejected, names unknown
+    ]
+    write_csv(workspace.inputs / "reference" / "services.csv", services, delimiter=";")
+    rows = [
+        HEADER,
+        ["C1", "Account management", D(2019, 5, 3)],
+        ["C1", "coaching", D(2019, 5, 4)],
+        ["C1", "Cluster pact", D(2019, 5, 5)],
+        ["C1", "pact", D(2019, 5, 6)],
+    ]
+    write_csv(workspace.export("log.csv"), rows, delimiter=";")
+    result = ingest(workspace.pipeline())
+    assert result.tables["services"]["service_id"].tolist() == ["S1", "S2"]
+    assert result.tables["services"]["name"].tolist() == [
+        "Account management",
+        "Business-model coaching",
+    ]
+    assert result.tables["service_log"]["service_id"].tolist() == ["S1", "S2"]
+    rejected = result.rejected.set_index(["source_file", "source_row"])
+    assert rejected.loc[("reference/services.csv", 5), "reason"] == "duplicate_id"
+    assert rejected.loc[("exports/log.csv", 4), "reason"] == "unknown_service"
+    assert rejected.loc[("exports/log.csv", 5), "reason"] == "unknown_service"
+    assert len(result.duplicates) == 1

@@ -28,6 +28,7 @@ REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
 REQUIRED_REFERENCE = ("clusters", "services")
 EXPORT_TABLES = ("service_log", "intercluster_projects")
 Progress = Callable[[str], None]
+Combined = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # kept, rejected, duplicate rows
 
 
 @dataclass
@@ -82,8 +83,10 @@ def parse_files(
     pool: WorkerPool,
     cache: FileCache,
     progress: Progress | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, FileOutcome]:
-    """Each job's outcome by relative path: from the cache when unchanged, else parsed in a worker."""
+    """Each job's outcome by relative path: from the cache when unchanged, else parsed in a
+    worker (`meanwhile`: this process's own work, done while the workers parse)."""
     outcomes: dict[str, FileOutcome] = {}
     todo = []
     for job in jobs:
@@ -94,7 +97,7 @@ def parse_files(
             outcomes[job.relative] = cached
             if progress is not None:
                 progress(job.relative)
-    for job, outcome in pool.parse(todo, ctx):
+    for job, outcome in pool.parse(todo, ctx, meanwhile):
         outcomes[job.relative] = outcome
         if not outcome.record.reason.startswith(UNCERTAIN):
             cache.put(job.relative, job.sha256, outcome)
@@ -140,6 +143,24 @@ def _by_table(jobs: list[Job], parsed: dict[str, FileOutcome]) -> dict[str, list
     return outcomes
 
 
+def _first_rows(outcomes: list[FileOutcome], table: str, columns: list[str]) -> list[list[Any]]:
+    """The columns of the first loaded row of each id (the first column), in source order:
+    the rows `combine` keeps, a later row with an id already seen being a repeat or a
+    rejected duplicate_id. Plain lists, without combining the tables (for the name indexes,
+    which the exports wait for)."""
+    seen: set[Any] = set()
+    rows = []
+    for outcome in outcomes:
+        for _, name, sheet in outcome.tables:
+            if name != table:
+                continue
+            for row in zip(*(sheet.loaded[c].tolist() for c in columns), strict=True):
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    rows.append(row)
+    return [list(column) for column in zip(*rows, strict=True)] or [[] for _ in columns]
+
+
 def read_reference(
     pipeline: Pipeline,
     files: list[tuple[Path, str, str]],
@@ -159,15 +180,14 @@ def read_reference(
     jobs = _reference_jobs(reference, kinds)
     parsed = parse_files(jobs, ctx, pool, cache, progress)
     outcomes = _by_table(jobs, parsed)
-    clusters = _combine("clusters", outcomes["clusters"])[0]
-    ctx.clusters = name_index(clusters["cluster_id"], clusters["name"], clusters["aliases"])
-    ctx.cluster_managers = {
-        c: m
-        for c, m in zip(clusters["cluster_id"], clusters["account_manager"], strict=True)
-        if isinstance(m, str)
-    }
-    services = _combine("services", outcomes["services"])[0]
-    ctx.services = name_index(services["service_id"], services["name"], services["aliases"])
+    ids, names, aliases, managers = _first_rows(
+        outcomes["clusters"], "clusters", ["cluster_id", "name", "aliases", "account_manager"]
+    )
+    ctx.clusters = name_index(ids, names, aliases)
+    ctx.cluster_managers = {c: m for c, m in zip(ids, managers, strict=True) if isinstance(m, str)}
+    ctx.services = name_index(
+        *_first_rows(outcomes["services"], "services", ["service_id", "name", "aliases"])
+    )
     records = [parsed[job.relative].record for job in jobs]
     records += _skipped(reference, lambda r: _reference_table(r) is not None)
     return Reference(ctx, outcomes, records)
@@ -180,15 +200,17 @@ def read_exports(
     cache: FileCache | None = None,
     progress: Progress | None = None,
     also: list[Job] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
     """Read account managers' exports (service logs, intercluster projects).
 
     `also`: more jobs read in the same batch, in the reference's context (reference tables
-    that need no names), so that every core stays busy.
+    that need no names), so that every core stays busy. `meanwhile`: this process's own
+    work, done while the workers read.
     """
     cache = cache or FileCache(None, "")
     jobs = [*(also or []), *_export_jobs(files)]
-    parsed = parse_files(jobs, reference.ctx, pool, cache, progress)
+    parsed = parse_files(jobs, reference.ctx, pool, cache, progress, meanwhile)
     records = [parsed[job.relative].record for job in jobs] + _skipped(files, lambda r: True)
     return _by_table(jobs, parsed), records
 
@@ -212,14 +234,20 @@ def ingest(
         reference = read_reference(pipeline, files, pool, cache, progress, kinds=named)
         unnamed = tuple(k for k in REFERENCE_ORDER if k not in named)
         later = _reference_jobs(files, unnamed)  # the action plan and the benchmark
+        combined: dict[str, Combined] = {}
+
+        def combine_named() -> None:  # complete already, and the first combining is the slowest
+            combined.update({name: _combine(name, reference.outcomes[name]) for name in named})
+
         export_outcomes, export_records = read_exports(
-            exports, reference, pool, cache, progress, also=later
+            exports, reference, pool, cache, progress, also=later, meanwhile=combine_named
         )
     outcomes = {
         name: reference.outcomes[name] + export_outcomes[name] for name in vocabulary().tables
     }
     records = reference.records + export_records
-    result = combine(outcomes, records, synthetic=(inputs / SAMPLE_MARKER).is_file())
+    synthetic = (inputs / SAMPLE_MARKER).is_file()
+    result = combine(outcomes, records, synthetic=synthetic, combined=combined)
     result.files_reused, result.files_parsed = cache.hits, cache.misses
     everything = [o for group in outcomes.values() for o in group]
     result.worker_peak_memory_mb = max((o.peak_memory_mb for o in everything), default=0.0)
@@ -229,13 +257,20 @@ def ingest(
 
 
 def combine(
-    outcomes: dict[str, list[FileOutcome]], records: list[FileRecord], synthetic: bool = False
+    outcomes: dict[str, list[FileOutcome]],
+    records: list[FileRecord],
+    synthetic: bool = False,
+    combined: dict[str, Combined] | None = None,
 ) -> IngestResult:
-    """Every table kind across files: duplicates set aside, counts and totals recorded."""
+    """Every table kind across files: duplicates set aside, counts and totals recorded.
+
+    `combined`: table kinds already combined from these same outcomes.
+    """
     tables: dict[str, pd.DataFrame] = {}
     rejected_parts, duplicate_parts = [], []
     for name in vocabulary().tables:
-        tables[name], rejected, duplicates = _combine(name, outcomes.get(name, []))
+        done = (combined or {}).get(name)
+        tables[name], rejected, duplicates = done or _combine(name, outcomes.get(name, []))
         rejected_parts.append(rejected)
         duplicate_parts.append(duplicates)
     rejected_all = pd.concat(
@@ -256,9 +291,7 @@ def combine(
     return result
 
 
-def _combine(
-    name: str, outcomes: list[FileOutcome]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _combine(name: str, outcomes: list[FileOutcome]) -> Combined:
     """All sheets of one table kind: duplicates set aside, counts written into the sheet records."""
     parts, rejected_parts, owners = [], [], []
     for outcome in outcomes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,7 +327,7 @@ def resolve_name_lists(raw: pd.Series, index: dict[str, str]) -> tuple[Parsed, p
     return Parsed(ids, problems), unknown
 
 
-def name_index(ids: pd.Series, names: pd.Series, aliases: pd.Series) -> dict[str, str]:
+def name_index(ids: Iterable[Any], names: Iterable[Any], aliases: Iterable[Any]) -> dict[str, str]:
     """Folded id, name and every alias -> id, for resolving names against a reference table."""
     index: dict[str, str] = {}
     for key, name, more in zip(ids, names, aliases, strict=True):

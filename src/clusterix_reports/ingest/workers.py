@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -187,13 +187,22 @@ class WorkerPool:
         while len(self.slots) < min(self.size, wanted):
             self.slots.append(_Slot(self.limits))
 
-    def parse(self, jobs: Iterable[Job], ctx: ParseContext) -> Iterator[tuple[Job, FileOutcome]]:
+    def parse(
+        self,
+        jobs: Iterable[Job],
+        ctx: ParseContext,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[Job, FileOutcome]]:
         """Parse the jobs on up to one worker per core; yield each with its outcome as it finishes.
 
         The largest files are handed out first, so the workers finish close together.
+        `meanwhile` is called once the first jobs are handed out (also when there are none):
+        this process's own work, done while the workers parse.
         """
         queue = sorted(jobs, key=_size, reverse=True)
         if not queue:
+            if meanwhile is not None:
+                meanwhile()
             return
         self._ensure(len(queue))
         for slot in self.slots:
@@ -202,6 +211,8 @@ class WorkerPool:
         for slot in self.slots:
             if queue:
                 slot.give(queue.pop(0), ctx)
+        if meanwhile is not None:
+            meanwhile()
         while any(slot.job for slot in self.slots):
             busy = [slot for slot in self.slots if slot.job]
             deadline = min(slot.started for slot in busy) + limit
