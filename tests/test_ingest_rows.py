@@ -300,3 +300,13 @@ def test_names_come_only_from_the_registry_rows_that_are_kept(workspace: Workspa
     assert rejected.loc[("exports/log.csv", 4), "reason"] == "unknown_service"
     assert rejected.loc[("exports/log.csv", 5), "reason"] == "unknown_service"
     assert len(result.duplicates) == 1
+
+
+def test_ingest_does_the_caller_s_own_work_once_while_the_workers_read(
+    workspace: Workspace,
+) -> None:
+    write_csv(workspace.export("log.csv"), [HEADER, ["C1", "S1", D(2019, 5, 3)]], delimiter=";")
+    calls = []
+    result = ingest(workspace.pipeline(), meanwhile=lambda: calls.append("done"))
+    assert calls == ["done"]
+    assert result.tables["service_log"]["cluster_id"].tolist() == ["C1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import json
 import os
 import re
@@ -230,7 +231,24 @@ def _link_published(state: RunState, names: list[str]) -> None:
         link_or_copy(state.published / name, state.pipeline.outputs / name)
 
 
-def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
+LATER_MODULES = {
+    "compute": ("clusterix_reports.compute.step",),
+    "render": ("clusterix_reports.render.context", "clusterix_reports.render.step"),
+}
+
+
+def _import_later_steps(steps: tuple[str, ...]) -> None:
+    """Import the modules the later steps run in this process (a tenth of a second), while
+    ingest's workers read the exports and this process would wait."""
+    with collector.paused():
+        for step in steps:
+            for module in LATER_MODULES.get(step, ()):
+                importlib.import_module(module)
+
+
+def _step_ingest(
+    state: RunState, decision: Decision, strict: bool, steps: tuple[str, ...] = ALL_STEPS
+) -> None:
     from clusterix_reports.summary import ingest_summary
 
     started = time.perf_counter()
@@ -249,7 +267,10 @@ def _step_ingest(state: RunState, decision: Decision, strict: bool) -> None:
         files = input_files(state.pipeline.inputs)
         with state.console.progress("ingest: reading files", len(files)) as advance:
             result = ingest(
-                state.pipeline, cache_dir=state.published / ".cache" / "ingest", progress=advance
+                state.pipeline,
+                cache_dir=state.published / ".cache" / "ingest",
+                progress=advance,
+                meanwhile=functools.partial(_import_later_steps, steps),
             )
         record = result.record()
         details = {"files_parsed": result.files_parsed, "files_reused": result.files_reused}
@@ -531,7 +552,7 @@ def _ingest_compute_render(
     renderer: ForkedCall[Any] | None,
 ) -> None:
     if "ingest" in options.steps:
-        _step_ingest(state, ingest_decision, options.strict)
+        _step_ingest(state, ingest_decision, options.strict, options.steps)
     if "compute" not in options.steps:
         return
     state.period_id = _choose_period(state, options.period)

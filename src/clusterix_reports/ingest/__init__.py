@@ -216,12 +216,16 @@ def read_exports(
 
 
 def ingest(
-    pipeline: Pipeline, cache_dir: Path | None = None, progress: Progress | None = None
+    pipeline: Pipeline,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> IngestResult:
     """Read every input file of the pipeline's inputs folder into checked tables.
 
     With `cache_dir`, a file whose bytes and parse context are unchanged since an earlier
-    run is taken from the cache instead of being read again.
+    run is taken from the cache instead of being read again. `meanwhile`: the caller's own
+    work, done while the workers read the exports.
     """
     inputs = pipeline.inputs
     if not inputs.is_dir():
@@ -238,6 +242,8 @@ def ingest(
 
         def combine_named() -> None:  # complete already, and the first combining is the slowest
             combined.update({name: _combine(name, reference.outcomes[name]) for name in named})
+            if meanwhile is not None:
+                meanwhile()
 
         export_outcomes, export_records = read_exports(
             exports, reference, pool, cache, progress, also=later, meanwhile=combine_named
