@@ -246,9 +246,7 @@ def _import_later_steps(steps: tuple[str, ...]) -> None:
                 importlib.import_module(module)
 
 
-def _step_ingest(
-    state: RunState, decision: Decision, strict: bool, steps: tuple[str, ...] = ALL_STEPS
-) -> None:
+def _step_ingest(state: RunState, decision: Decision, strict: bool, steps: tuple[str, ...]) -> None:
     from clusterix_reports.summary import ingest_summary
 
     started = time.perf_counter()
