@@ -310,3 +310,21 @@ def test_ingest_does_the_caller_s_own_work_once_while_the_workers_read(
     result = ingest(workspace.pipeline(), meanwhile=lambda: calls.append("done"))
     assert calls == ["done"]
     assert result.tables["service_log"]["cluster_id"].tolist() == ["C1"]
+
+
+def test_a_day_beyond_what_a_table_holds_rejects_its_row_not_the_file(
+    workspace: Workspace,
+) -> None:
+    # a typed year 1019 or 9999 is a row to send back with its reason; the file is still read
+    rows = [
+        HEADER,
+        ["C1", "S1", D(2019, 5, 3)],
+        ["C1", "S1", D(1019, 5, 3)],
+        ["C1", "S1", "31/12/9999"],
+    ]
+    write_ods(workspace.export("far.ods"), [("Log", rows)])
+    result = ingest(workspace.pipeline())
+    assert sheet_record(result, "exports/far.ods", "Log")["status"] == "read"
+    found = result.rejected[["source_row", "reason", "value"]].values.tolist()
+    assert found == [[3, "date_out_of_range", "1019-05-03"], [4, "date_out_of_range", "31/12/9999"]]
+    assert result.tables["service_log"]["source_row"].tolist() == [2]

@@ -10,11 +10,10 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from clusterix_reports.ingest.read import Columns
-from clusterix_reports.ingest.tables import bools_as_text
-from clusterix_reports.ingest.values import blank_cells
+from clusterix_reports.ingest.tables import SheetCells, bools_as_text
+from clusterix_reports.ingest.values import blank_cells, objects
 
 
 def _python_value(value: Any) -> Any:
@@ -60,34 +59,24 @@ def non_blank(array: Any) -> np.ndarray:
     return pc.fill_null(present, False).to_numpy(zero_copy_only=False)
 
 
-def _object_array(values: list[Any]) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def column_cells(
-    columns: Columns, mapped: dict[int, str]
-) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Series]]]:
-    """The rows that hold something, one column per mapped field and a `row` column; and each
-    mapped column's codes and distinct cells (True and False as text, as the parsers take them)."""
+def column_cells(columns: Columns, mapped: dict[int, str]) -> SheetCells:
+    """The rows that hold something: each mapped column as codes into its distinct cells (True
+    and False as text, as the parsers take them), and the rows' numbers."""
     height = columns.height
     filled = np.zeros(height, dtype=bool)
     found = {}
     for position, name in mapped.items():
         codes, values = encoded(columns.arrays.get(position), height)
-        holds = ~blank_cells(pd.Series(values, dtype=object)).to_numpy()
-        filled |= holds[codes]
-        found[name] = (codes, values)
+        distinct = objects(values, len(values))
+        filled |= ~blank_cells(distinct)[codes]
+        found[name] = (codes, distinct)
     for position, array in columns.arrays.items():
         if position not in mapped:
             filled |= non_blank(array)
-    frame = pd.DataFrame(
-        {name: _object_array(values)[codes[filled]] for name, (codes, values) in found.items()}
+    return SheetCells(
+        {
+            name: (codes[filled], bools_as_text(distinct))
+            for name, (codes, distinct) in found.items()
+        },
+        np.arange(columns.first_row, columns.first_row + height)[filled],
     )
-    frame["row"] = np.arange(columns.first_row, columns.first_row + height)[filled]
-    coded = {
-        name: (codes[filled], pd.Series(bools_as_text(_object_array(values)), dtype=object))
-        for name, (codes, values) in found.items()
-    }
-    return frame, coded

@@ -14,12 +14,13 @@ from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
 from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
 from clusterix_reports.ingest.tables import (
     ParseContext,
+    SheetCells,
     SheetTable,
     build_sheet_table,
     expand,
     factorized,
 )
-from clusterix_reports.ingest.values import blank_cells, is_blank
+from clusterix_reports.ingest.values import blank_cells, is_blank, objects
 from clusterix_reports.ingest.vocabulary import TableSpec
 from clusterix_reports.inventory import sha256_of
 from clusterix_reports.limits import Limits
@@ -129,43 +130,36 @@ def _read_sheet(
         return record, None
     columns = sheet.body(record.header_row) if sheet.body is not None else None
     if columns is not None:
-        cells, coded = column_cells(columns, match.columns)
+        cells = column_cells(columns, match.columns)
     else:
         if sheet.whole is not None:
             sheet = sheet.whole()
             match = find_header(sheet.rows, [match.table]) or match
-        cells, coded = _data_cells(sheet, match.row_index, match.columns)
+        cells = _data_cells(sheet, match.row_index, match.columns)
     record.status = "read"
     record.rows_read = len(cells)
-    table = build_sheet_table(
-        match.table, cells, (relative, sheet.name), sheet.date1904, ctx, coded
-    )
+    table = build_sheet_table(match.table, cells, (relative, sheet.name), sheet.date1904, ctx)
     return record, table
 
 
-def _data_cells(
-    sheet: RawSheet, header_index: int, columns: dict[int, str]
-) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, pd.Series]]]:
-    """The rows below the header, one column per mapped field, fully blank rows left out.
-
-    Also each mapped column's codes and distinct cells, so parsing looks at each distinct
-    cell once.
-    """
+def _data_cells(sheet: RawSheet, header_index: int, columns: dict[int, str]) -> SheetCells:
+    """The rows below the header, each mapped column as codes into its distinct cells, fully
+    blank rows left out."""
     body = sheet.rows[header_index + 1 :]
     first_row = sheet.first_row + header_index + 1
     if not body:
-        return pd.DataFrame({**{name: [] for name in columns.values()}, "row": []}), {}
+        nothing = (np.zeros(0, dtype=np.intp), objects([], 0))
+        return SheetCells({name: nothing for name in columns.values()}, np.zeros(0, np.int64))
     width = max(max(len(row) for row in body), max(columns) + 1)
     if any(len(row) != width for row in body):
         body = [row + [None] * (width - len(row)) for row in body]
     by_column = list(zip(*body, strict=True))
-    index = pd.RangeIndex(len(body))
     filled = np.zeros(len(body), dtype=bool)
     coded = {}
     for position, name in columns.items():
-        codes, uniques = factorized(pd.Series(by_column[position], dtype=object))
-        filled |= expand(~blank_cells(uniques), codes, index, empty=False).to_numpy()
-        coded[name] = (codes, uniques)
+        codes, distinct = factorized(by_column[position])
+        filled |= expand(~blank_cells(distinct), codes, empty=False)
+        coded[name] = (codes, distinct)
     others = [p for p in range(width) if p not in columns]
     maybe = np.zeros(len(body), dtype=bool)
     for position in others:  # a quick look, then an exact one at the few rows it alone would keep
@@ -173,8 +167,7 @@ def _data_cells(
         maybe |= ~pd.isna(cells) & (cells != "")
     for row in np.flatnonzero(maybe & ~filled):
         filled[row] = any(not is_blank(body[row][p]) for p in others)
-    frame = pd.DataFrame(
-        {name: np.asarray(by_column[p], dtype=object)[filled] for p, name in columns.items()}
+    rows = np.arange(first_row, first_row + len(body))[filled]
+    return SheetCells(
+        {name: (codes[filled], distinct) for name, (codes, distinct) in coded.items()}, rows
     )
-    frame["row"] = np.arange(first_row, first_row + len(body))[filled]
-    return frame, {name: (codes[filled], uniques) for name, (codes, uniques) in coded.items()}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +54,18 @@ class ParseContext:
 
 
 @dataclass
+class SheetCells:
+    """The data rows of one sheet: each mapped field's cells, as codes into its distinct
+    cells (code -1: an empty cell), and each row's number in the spreadsheet."""
+
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]
+    rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
 class SheetTable:
     """Rows of one sheet: loaded (output columns) and rejected (one row per rejected row)."""
 
@@ -60,44 +74,44 @@ class SheetTable:
     problems: pd.DataFrame  # every problem of every rejected row, for `validate`
 
 
-def parse_field(raw: pd.Series, spec: FieldSpec, date1904: bool, ctx: ParseContext) -> v.Parsed:
-    """Parse one column by its field type."""
+def parse_field(cells: np.ndarray, spec: FieldSpec, date1904: bool, ctx: ParseContext) -> v.Parsed:
+    """Parse a column's distinct cells by the field's type."""
     kind = spec.type
     months = ctx.vocabulary.months
     if kind in ("text", "id", "notes"):
-        return v.parse_text(raw)
+        return v.parse_text(cells)
     if kind == "text_list":
-        return v.parse_text_list(raw)
+        return v.parse_text_list(cells)
     if kind in ("date", "month_start", "month_end"):
         alone = {"date": None, "month_start": "start", "month_end": "end"}[kind]
-        return v.parse_dates(raw, date1904=date1904, months=months, month_alone=alone)
+        return v.parse_dates(cells, date1904=date1904, months=months, month_alone=alone)
     if kind in ("whole", "number", "float"):
-        return v.parse_numbers(raw, whole=kind == "whole", negative_ok=kind == "float")
+        return v.parse_numbers(cells, whole=kind == "whole", negative_ok=kind == "float")
     if kind == "cluster":
-        return v.resolve_names(raw, ctx.clusters, "unknown_cluster")
+        return v.resolve_names(cells, ctx.clusters, "unknown_cluster")
     if kind == "service":
-        return v.resolve_names(raw, ctx.services, "unknown_service")
+        return v.resolve_names(cells, ctx.services, "unknown_service")
     if kind == "clusters":
-        return v.resolve_name_lists(raw, ctx.clusters)[0]
+        return v.resolve_name_lists(cells, ctx.clusters)[0]
     if kind.startswith("choice:"):
         vocab = kind.split(":", 1)[1]
         reason = "bad_status" if vocab.endswith("status") else "bad_value"
-        return v.parse_choice(raw, ctx.vocabulary.choices[vocab], reason)
+        return v.parse_choice(cells, ctx.vocabulary.choices[vocab], reason)
     raise ValueError(f"unknown field type {kind!r} in vocabulary.toml")
 
 
-def factorized(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def factorized(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """A column's codes and distinct cells, so each distinct cell is parsed once.
 
     Empty cells (None, NaN) get code -1. True and False are kept apart from 1 and 0, which
     Python counts as equal to them.
     """
-    values = raw.to_numpy(dtype=object)
+    values = v.objects(cells, len(cells))
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if {type(u) for u in uniques} & {bool, np.bool_}:
         values = bools_as_text(values)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, pd.Series(uniques, dtype=object)
+    return codes, uniques
 
 
 def bools_as_text(values: np.ndarray) -> np.ndarray:
@@ -110,188 +124,196 @@ _BOOL_TEXT = np.frompyfunc(
 )
 
 
-def expand(
-    on_uniques: pd.Series, codes: np.ndarray, index: pd.Index, empty: object = None
-) -> pd.Series:
-    """Values computed per distinct cell, spread back over the column (code -1 gets `empty`).
-
-    Without `empty`, code -1 gets the dtype's missing value (NaN, NaT or None).
-    """
-    values = on_uniques.to_numpy()
+def expand(on_cells: np.ndarray, codes: np.ndarray, empty: object = None) -> np.ndarray:
+    """Values computed per distinct cell, spread over the rows by their codes (code -1 gets
+    `empty`; without it, the dtype's missing value: NaN, NaT or None)."""
     if empty is None:
-        kind = values.dtype.kind
+        kind = on_cells.dtype.kind
         if kind in "fc":
             empty = np.nan
         elif kind in "mM":
             empty = np.datetime64("NaT")
         elif kind != "O":
-            values = values.astype(object)
-    filler = np.array([empty], dtype=values.dtype)
-    return pd.Series(np.concatenate([values, filler])[codes], index=index)
+            on_cells = on_cells.astype(object)
+    filler = np.array([empty], dtype=on_cells.dtype)
+    return np.concatenate([on_cells, filler])[codes]
 
 
-def parse_column(
-    raw: pd.Series,
-    spec: FieldSpec,
-    date1904: bool,
-    ctx: ParseContext,
-    coded: tuple[np.ndarray, pd.Series] | None = None,
-) -> tuple[v.Parsed, pd.Series]:
-    """A column parsed by its field type, once per distinct cell; and which cells are empty."""
-    codes, uniques = coded if coded is not None else factorized(raw)
-    result = parse_field(uniques, spec, date1904, ctx)
-    empty = v.blank_cells(uniques)
-    return (
-        v.Parsed(
-            expand(result.values, codes, raw.index), expand(result.problems, codes, raw.index)
-        ),
-        expand(empty, codes, raw.index, empty=True),
-    )
+@dataclass
+class _Field:
+    """One parsed column: values and problems per distinct cell, and the rows' codes."""
+
+    spec: FieldSpec
+    order: int
+    codes: np.ndarray
+    cells: np.ndarray
+    parsed: v.Parsed
+
+    def values(self) -> np.ndarray:
+        return expand(self.parsed.values, self.codes)
+
+    def problems(self) -> np.ndarray:
+        missing = "missing_value" if self.spec.required else None
+        return expand(self.parsed.problems, self.codes, empty=missing)
+
+
+def _parse_fields(
+    table: TableSpec, cells: SheetCells, date1904: bool, ctx: ParseContext
+) -> list[_Field]:
+    """Every mapped field parsed on its distinct cells, with the checks of empty and
+    out-of-programme values."""
+    start, end = np.datetime64(ctx.programme_start, "ns"), np.datetime64(ctx.programme_end, "ns")
+    fields = []
+    for order, spec in enumerate(table.fields):
+        if spec.name not in cells.columns:
+            continue
+        codes, distinct = cells.columns[spec.name]
+        result = parse_field(distinct, spec, date1904, ctx)
+        problems = result.problems.copy()
+        if spec.required:
+            problems[v.blank_cells(distinct)] = "missing_value"
+        if spec.name in table.in_programme:
+            day = result.values
+            outside = ~np.isnat(day) & ((day < start) | (day > end))
+            problems[outside & np.equal(problems, None)] = "date_out_of_range"
+        fields.append(_Field(spec, order, codes, distinct, v.Parsed(result.values, problems)))
+    return fields
 
 
 def build_sheet_table(
     table: TableSpec,
-    cells: pd.DataFrame,
+    cells: SheetCells,
     source: tuple[str, str],
     date1904: bool,
     ctx: ParseContext,
-    coded: dict[str, tuple[np.ndarray, pd.Series]] | None = None,
 ) -> SheetTable:
-    """Parse the data rows of one sheet: `cells` has one column per mapped field and a `row` column."""
-    parsed: dict[str, v.Parsed] = {}
-    problem_frames = []
-    for spec in table.fields:
-        if spec.name not in cells:
+    """Parse the data rows of one sheet into loaded rows and rejected rows."""
+    fields = _parse_fields(table, cells, date1904, ctx)
+    values = {f.spec.name: f.values() for f in fields}
+    found = [(f, f.problems()) for f in fields]
+    bad = np.zeros(len(cells), dtype=bool)
+    for _, problems in found:
+        bad |= np.not_equal(problems, None)
+    good = ~bad
+    kept = int(good.sum())
+    managers = _row_managers(values, len(cells), ctx)
+    if table.name == "service_log":  # who used the service: the registry knows when a row does not
+        values["account_manager"] = managers
+    columns = {
+        output_name(table.name, spec.name): (
+            values[spec.name][good] if spec.name in values else _nones(kept)
+        )
+        for spec in table.fields
+    }
+    columns["source_file"] = np.full(kept, source[0], dtype=object)
+    columns["source_sheet"] = np.full(kept, source[1], dtype=object)
+    columns["source_row"] = cells.rows[good].astype("int64")
+    loaded = pd.DataFrame(columns)
+    problems = _problem_rows(table, _problem_entries(found, ctx), managers, cells.rows, source, ctx)
+    named = Counter(m for m in columns.get("account_manager", ()) if isinstance(m, str))
+    if named:  # rows that name no one go to whom the sheet names most (first named on a tie)
+        usual = named.most_common(1)[0][0]
+        for row in problems:
+            row["account_manager"] = row["account_manager"] or usual
+    return SheetTable(loaded, _first_problems(problems), _frame(problems))
+
+
+def _nones(size: int) -> np.ndarray:
+    return np.full(size, None, dtype=object)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=[*REJECTED_COLUMNS])
+
+
+def _problem_entries(
+    found: list[tuple[_Field, np.ndarray]], ctx: ParseContext
+) -> list[tuple[int, int, str, str, str]]:
+    """Every problem as (row position, field order, field, value shown, reason), row by row
+    and in the fields' order within a row."""
+    entries = []
+    for f, problems in found:
+        rows = np.flatnonzero(np.not_equal(problems, None))
+        if not len(rows):
             continue
-        raw = cells[spec.name]
-        result, empty = parse_column(raw, spec, date1904, ctx, (coded or {}).get(spec.name))
-        problems = result.problems.astype(object).copy()
-        if spec.required:
-            problems[empty] = "missing_value"
-        if spec.name in table.in_programme:
-            day = result.values
-            outside = day.notna() & (
-                (day < pd.Timestamp(ctx.programme_start)) | (day > pd.Timestamp(ctx.programme_end))
-            )
-            problems[outside & problems.isna()] = "date_out_of_range"
-        parsed[spec.name] = v.Parsed(result.values, problems)
-        bad = problems.notna()
-        if bad.any():
-            shown = _shown_values(spec, raw[bad], ctx)
-            problem_frames.append(
-                pd.DataFrame({"field": spec.name, "value": shown, "reason": problems[bad]})
-            )
-    order = {spec.name: i for i, spec in enumerate(table.fields)}
-    all_problems = (
-        pd.concat(problem_frames)
-        if problem_frames
-        else pd.DataFrame(columns=["field", "value", "reason"])
-    )
-    all_problems = all_problems.rename_axis("cell_index").reset_index()
-    all_problems["row_number"] = cells["row"].reindex(all_problems["cell_index"]).to_numpy()
-    all_problems["field_order"] = all_problems["field"].map(order)
-    all_problems = all_problems.sort_values(["cell_index", "field_order"], kind="stable")
-
-    bad_index = pd.Index(all_problems["cell_index"].unique())
-    loaded = pd.DataFrame(index=cells.index.difference(bad_index))
-    for spec in table.fields:
-        column = output_name(table.name, spec.name)
-        loaded[column] = parsed[spec.name].values.loc[loaded.index] if spec.name in parsed else None
-    loaded["source_file"], loaded["source_sheet"] = source
-    loaded["source_row"] = cells.loc[loaded.index, "row"].astype("int64")
-    if table.name == "service_log":
-        loaded["account_manager"] = _fill_managers(
-            loaded["account_manager"], loaded["cluster_id"], ctx
+        shown = expand(_shown_values(f.spec, f.cells, ctx), f.codes, empty="")
+        entries += zip(
+            rows.tolist(),
+            [f.order] * len(rows),
+            [f.spec.name] * len(rows),
+            shown[rows].tolist(),
+            problems[rows].tolist(),
+            strict=True,
         )
-
-    problems_out = _problem_rows(table, all_problems, cells, parsed, source, ctx)
-    if "account_manager" in loaded and loaded["account_manager"].notna().any():
-        usual = loaded["account_manager"].dropna().value_counts().index[0]
-        problems_out["account_manager"] = problems_out["account_manager"].replace("", usual)
-    first = problems_out.drop_duplicates("source_row", keep="first").copy()
-    others = (
-        problems_out.groupby("source_row", sort=False).apply(
-            lambda g: "; ".join(
-                f"{f}: {r}" for f, r in zip(g["field"][1:], g["reason"][1:], strict=True)
-            ),
-            include_groups=False,
-        )
-        if len(problems_out)
-        else pd.Series(dtype=object)
-    )
-    first["other_problems"] = first["source_row"].map(others).fillna("")
-    return SheetTable(
-        loaded.reset_index(drop=True),
-        first[list(REJECTED_COLUMNS)].reset_index(drop=True),
-        problems_out,
-    )
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return entries
 
 
-def _shown_values(spec: FieldSpec, raw: pd.Series, ctx: ParseContext) -> pd.Series:
-    """The offending value as a person would read it (for a list, the names not found)."""
-    shown = raw.map(v.cell_text).fillna("")
+def _first_problems(problems: list[dict[str, Any]]) -> pd.DataFrame:
+    """One rejected row per source row: its first problem, the others named in other_problems."""
+    first: list[dict[str, Any]] = []
+    others: list[str] = []
+    for row in problems:
+        if first and first[-1]["source_row"] == row["source_row"]:
+            others.append(f"{row['field']}: {row['reason']}")
+            first[-1]["other_problems"] = "; ".join(others)
+        else:
+            first.append(dict(row))
+            others = []
+    return _frame(first)
+
+
+def _shown_values(spec: FieldSpec, cells: np.ndarray, ctx: ParseContext) -> np.ndarray:
+    """Each distinct cell as a person would read it (for a list, the names not found)."""
+    shown = v.objects((v.cell_text(x) or "" for x in cells), len(cells))
     if spec.type == "clusters":
-        unknown = v.resolve_name_lists(raw, ctx.clusters)[1]
-        shown = unknown.where(unknown.notna(), shown)
-    return shown.astype(object)
+        unknown = v.resolve_name_lists(cells, ctx.clusters)[1]
+        shown = np.where(np.not_equal(unknown, None), unknown, shown)
+    return shown
 
 
-def _fill_managers(managers: pd.Series, cluster_ids: pd.Series, ctx: ParseContext) -> pd.Series:
-    """The row's account manager, else the one the registry names for its cluster."""
-    missing = managers.isna()
+def _row_managers(values: dict[str, np.ndarray], size: int, ctx: ParseContext) -> np.ndarray:
+    """Who should fix each row: the account manager it names, else its cluster's manager
+    (in the service log, who used the service)."""
+    managers = values.get("account_manager", _nones(size))
+    missing = np.equal(managers, None)
     if not missing.any():
         return managers
-    filled = managers.astype(object).copy()
-    filled[missing] = cluster_ids[missing].map(ctx.cluster_managers)
+    codes, clusters = pd.factorize(values.get("cluster", _nones(size))[missing])
+    registry = v.objects((ctx.cluster_managers.get(c) for c in clusters), len(clusters))
+    filled = managers.copy()
+    filled[missing] = expand(registry, codes)
     return filled
 
 
 def _problem_rows(
     table: TableSpec,
-    problems: pd.DataFrame,
-    cells: pd.DataFrame,
-    parsed: dict[str, v.Parsed],
+    entries: list[tuple[int, int, str, str, str]],
+    managers: np.ndarray,
+    rows: np.ndarray,
     source: tuple[str, str],
     ctx: ParseContext,
-) -> pd.DataFrame:
+) -> list[dict[str, Any]]:
     """Every problem as a row of the rejected-rows table, with its message."""
-    if problems.empty:
-        return pd.DataFrame(columns=[*REJECTED_COLUMNS])
-    managers = _row_managers(cells, parsed, ctx)
-    rows = []
-    for item in problems.itertuples(index=False):
-        details = _message_details(table, item.field, item.reason, ctx)
-        rows.append(
+    out = []
+    for position, _, field_name, value, reason in entries:
+        details = _message_details(table, field_name, reason, ctx)
+        manager = managers[position]
+        out.append(
             {
                 "source_file": source[0],
                 "source_sheet": source[1],
-                "source_row": int(item.row_number),
+                "source_row": int(rows[position]),
                 "table": table.name,
-                "field": item.field,
-                "value": item.value,
-                "reason": item.reason,
-                "message": reason_message(item.reason, item.field, item.value, **details),
-                "account_manager": managers.get(item.cell_index) or "",
+                "field": field_name,
+                "value": value,
+                "reason": reason,
+                "message": reason_message(reason, field_name, value, **details),
+                "account_manager": manager if isinstance(manager, str) else "",
                 "other_problems": "",
             }
         )
-    return pd.DataFrame(rows, columns=[*REJECTED_COLUMNS])
-
-
-def _row_managers(
-    cells: pd.DataFrame, parsed: dict[str, v.Parsed], ctx: ParseContext
-) -> dict[Any, str]:
-    """Who should fix each row: the account manager it names, else its cluster's manager."""
-    managers = (
-        parsed["account_manager"].values
-        if "account_manager" in parsed
-        else pd.Series(None, index=cells.index)
-    )
-    clusters = (
-        parsed["cluster"].values if "cluster" in parsed else pd.Series(None, index=cells.index)
-    )
-    filled = _fill_managers(managers, clusters, ctx)
-    return {k: m for k, m in filled.items() if isinstance(m, str)}
+    return out
 
 
 def _message_details(

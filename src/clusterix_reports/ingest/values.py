@@ -1,27 +1,32 @@
-"""Value parsers: text, dates, numbers, choices and names, each over a whole column at once.
+"""Value parsers: text, dates, numbers, choices and names, each over a column's distinct cells.
 
-Every parser takes the raw cells of one column (a pandas Series of whatever the reader
-gave: text, numbers, dates, None) and returns a `Parsed`: the values, and for each cell
-either None or the reason code of its problem. Nothing is guessed: the accepted forms are
-listed in the input contract and written out here as patterns.
+Every parser takes the distinct cells of one column (a numpy object array of whatever the
+reader gave: text, numbers, dates, None) and returns a `Parsed`: the values, as a numpy
+array, and for each cell either None or the reason code of its problem. The callers spread
+them back over the rows by the column's codes, so each distinct cell is looked at once, and
+only numpy touches every row. Nothing is guessed: the accepted forms are listed in the
+input contract and written out here as patterns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from clusterix_reports.ingest.vocabulary import fold
 
-EXCEL_EPOCH_1900 = pd.Timestamp("1899-12-30")
-EXCEL_EPOCH_1904 = pd.Timestamp("1904-01-01")
+EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "D")
+EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "D")
 MAX_SERIAL = 2_958_465  # 9999-12-31 in the 1900 date system
+# The days a table's date column can hold (nanosecond timestamps, as pandas keeps them).
+FIRST_DAY = np.datetime64("1677-09-22", "D")
+LAST_DAY = np.datetime64("2262-04-11", "D")
+NAT_DAY = np.datetime64("NaT", "D")
 
 _TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
 _YMD = re.compile(rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$")
@@ -31,6 +36,15 @@ _MONTH_Y = re.compile(r"^(?P<name>[^\W\d_]+)\.?[\s.,-]*(?P<y>\d{4})$")
 _Y_M = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$")
 _M_Y = re.compile(r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$")
 _SERIAL = re.compile(r"^\d{1,7}(?:[.,]\d+)?$")
+# In the order they are tried: (pattern, month by name, a month without a day).
+_DATE_FORMS = (
+    (_YMD, False, False),
+    (_DMY, False, False),
+    (_D_MONTH_Y, True, False),
+    (_MONTH_Y, True, True),
+    (_Y_M, False, True),
+    (_M_Y, False, True),
+)
 
 _CURRENCY = re.compile(r"(?i)€|\beur(?:o|os)?\b")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
@@ -39,13 +53,26 @@ _BELGIAN = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234,56 and 1.
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")  # 12,5
 _ENGLISH = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")  # 1,234.56
 
+# What a cell holds, for the date and number parsers.
+EMPTY, DATE, NUMBER, TEXT = 0, 1, 2, 3
+
 
 @dataclass
 class Parsed:
-    """Parsed values of one column and, per cell, None or the reason code of its problem."""
+    """Parsed values of a column's cells and, per cell, None or the reason code of its problem."""
 
-    values: pd.Series
-    problems: pd.Series
+    values: np.ndarray
+    problems: np.ndarray  # object: None or a reason code
+
+
+def objects(items: Iterable[Any], size: int) -> np.ndarray:
+    """An object array of exactly these items (lists stay items, numpy does not unpack them)."""
+    return np.fromiter(items, dtype=object, count=size)
+
+
+def no_problems(size: int) -> np.ndarray:
+    """A problems array without any problem."""
+    return np.full(size, None, dtype=object)
 
 
 def cell_text(value: Any) -> str | None:
@@ -72,9 +99,9 @@ def is_blank(value: Any) -> bool:
     return value is None or value != value  # NaN is the only value unequal to itself
 
 
-def blank_cells(raw: pd.Series) -> pd.Series:
+def blank_cells(cells: Sequence[Any]) -> np.ndarray:
     """For each cell, whether it is empty."""
-    return pd.Series([is_blank(x) for x in raw.to_numpy(dtype=object)], index=raw.index, dtype=bool)
+    return np.fromiter((is_blank(x) for x in cells), dtype=bool, count=len(cells))
 
 
 def _folded(value: Any) -> str | None:
@@ -85,152 +112,146 @@ def _folded(value: Any) -> str | None:
     return " ".join(text.split()) or None
 
 
-def clean_text(raw: pd.Series) -> pd.Series:
-    """Text with outer whitespace and non-breaking spaces trimmed and inner runs folded; None if empty.
-
-    A loop over the column's distinct cells (the callers parse those, not every row): on a
-    few hundred values it is several times faster than pandas' string methods, which loop
-    over Python objects too.
-    """
-    return pd.Series(
-        [_folded(x) for x in raw.to_numpy(dtype=object)], index=raw.index, dtype=object
-    )
+def clean_text(cells: Sequence[Any]) -> np.ndarray:
+    """Text with outer whitespace and non-breaking spaces trimmed and inner runs folded; None if empty."""
+    return objects((_folded(x) for x in cells), len(cells))
 
 
-def _no_problems(index: pd.Index) -> pd.Series:
-    return pd.Series(None, index=index, dtype=object)
-
-
-def parse_text(raw: pd.Series) -> Parsed:
+def parse_text(cells: Sequence[Any]) -> Parsed:
     """Text fields: cleaned, never a problem."""
-    return Parsed(clean_text(raw), _no_problems(raw.index))
+    return Parsed(clean_text(cells), no_problems(len(cells)))
 
 
-def parse_text_list(raw: pd.Series) -> Parsed:
+def parse_text_list(cells: Sequence[Any]) -> Parsed:
     """`;`-separated text, as a list of cleaned items."""
-    text = clean_text(raw)
-    lists = text.map(lambda t: [] if t is None else [p.strip() for p in t.split(";") if p.strip()])
-    return Parsed(lists, _no_problems(raw.index))
-
-
-_KINDS = {
-    str: "text",
-    float: "number",
-    int: "number",
-    dt.date: "date",
-    dt.datetime: "date",
-    type(None): "empty",
-}
-
-
-def _cell_kinds(raw: pd.Series) -> pd.Series:
-    """For each cell: empty, date, number or text (dispatch on type, the slow path only for rare types)."""
-
-    def kind(value: Any) -> str:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return "empty"
-        if isinstance(value, dt.date | pd.Timestamp):
-            return "date"
-        if isinstance(value, int | float | np.number) and not isinstance(value, bool):
-            return "number"
-        return "text"
-
-    kinds = [_KINDS.get(type(x)) or kind(x) for x in raw.to_numpy(dtype=object)]
-    kinds = [
-        ("empty" if k == "number" and x != x else k)
-        for k, x in zip(kinds, raw.to_numpy(dtype=object), strict=True)
-    ]
-    return pd.Series(kinds, index=raw.index, dtype=object)
-
-
-def _iso_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
-    """Dates from year, month and day parts; NaT where they name no real day."""
-    text = (
-        year.astype(str).str.zfill(4)
-        + "-"
-        + month.astype(str).str.zfill(2)
-        + "-"
-        + day.astype(str).str.zfill(2)
+    lists = (
+        [] if t is None else [p.strip() for p in t.split(";") if p.strip()]
+        for t in clean_text(cells)
     )
-    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    return Parsed(objects(lists, len(cells)), no_problems(len(cells)))
 
 
-def _serial_dates(serial: pd.Series, date1904: bool) -> pd.Series:
-    """Dates from spreadsheet serial numbers (a time of day is dropped)."""
+_KINDS = {str: TEXT, float: NUMBER, int: NUMBER, dt.date: DATE, dt.datetime: DATE}
+
+
+def _cell_kind(value: Any) -> int:
+    """Empty, date, number or text (by type; NaN is empty, True and False are text)."""
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return EMPTY
+        if isinstance(value, dt.date):  # also pandas' Timestamp (and NaT, which is no day)
+            return DATE
+        if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+            kind = NUMBER
+        else:
+            return TEXT
+    return EMPTY if kind == NUMBER and value != value else kind
+
+
+def cell_kinds(cells: Sequence[Any]) -> np.ndarray:
+    """For each cell: EMPTY, DATE, NUMBER or TEXT."""
+    return np.fromiter((_cell_kind(x) for x in cells), dtype=np.int8, count=len(cells))
+
+
+def _day(year: int, month: int, day: int) -> np.datetime64:
+    """A day from its parts; NaT where they name no real day."""
+    try:
+        return np.datetime64(dt.date(year, month, day), "D")
+    except ValueError:
+        return NAT_DAY
+
+
+def _month_end(day: np.datetime64) -> np.datetime64:
+    return (day.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+
+
+def serial_days(serials: np.ndarray, date1904: bool) -> np.ndarray:
+    """Days from spreadsheet serial numbers (a time of day is dropped); NaT where a number
+    names no day."""
     epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
-    whole = np.floor(serial.astype(float))
+    whole = np.floor(serials.astype(float))
     valid = (whole >= 1) & (whole <= MAX_SERIAL)
-    days = pd.to_timedelta(whole.where(valid), unit="D")
-    return (epoch + days).where(valid)
+    days = epoch + np.where(valid, whole, 0).astype("int64").astype("timedelta64[D]")
+    return np.where(valid, days, NAT_DAY)
 
 
-def _month_numbers(names: pd.Series, months: dict[str, int]) -> pd.Series:
-    return names.map(lambda n: months.get(fold(n)) if isinstance(n, str) else None)
+def _text_date(text: str, months: dict[str, int]) -> tuple[np.datetime64, bool] | None:
+    """The day a date written as text names (NaT for no real day) and whether it is a month
+    without a day; None when no form of the contract matches."""
+    for pattern, named, bare_month in _DATE_FORMS:
+        parts = pattern.search(text)
+        if parts is None:
+            continue
+        month = months.get(fold(parts["name"])) if named else int(parts["m"])
+        if month is None:
+            continue
+        day = 1 if bare_month else int(parts["d"])
+        return _day(int(parts["y"]), month, day), bare_month
+    return None
+
+
+def _text_dates(
+    texts: Sequence[str], date1904: bool, months: dict[str, int], month_alone: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days written as text, and which of them are a month without a day."""
+    days = np.full(len(texts), NAT_DAY)
+    bare = np.zeros(len(texts), dtype=bool)
+    serials: list[tuple[int, float]] = []
+    for i, text in enumerate(texts):
+        found = _text_date(text.lower(), months)
+        if found is not None:
+            days[i], bare[i] = found
+            if bare[i] and month_alone == "end" and not np.isnat(days[i]):
+                days[i] = _month_end(days[i])
+        elif _SERIAL.match(text):
+            serials.append((i, float(text.replace(",", "."))))
+    if serials:
+        where, numbers = zip(*serials, strict=True)
+        days[list(where)] = serial_days(np.array(numbers), date1904)
+    return days, bare
+
+
+def _date_day(value: Any) -> np.datetime64:
+    """The day of a date cell (its date part); NaT for pandas' NaT."""
+    if value != value:
+        return NAT_DAY
+    return np.datetime64(value.isoformat()[:10], "D")
 
 
 def parse_dates(
-    raw: pd.Series, *, date1904: bool, months: dict[str, int], month_alone: str | None = None
+    cells: Sequence[Any], *, date1904: bool, months: dict[str, int], month_alone: str | None = None
 ) -> Parsed:
-    """Dates in every form of the contract; `month_alone` ("start"/"end") allows a bare month."""
-    kinds = _cell_kinds(raw)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    problems = _no_problems(raw.index)
+    """Dates in every form of the contract; `month_alone` ("start"/"end") allows a bare month.
 
-    is_date = kinds == "date"
-    if is_date.any():
-        iso = raw[is_date].map(lambda v: v.isoformat()[:10])
-        out[is_date] = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-
-    is_number = kinds == "number"
-    if is_number.any():
-        out[is_number] = _serial_dates(raw[is_number], date1904)
-
-    is_text = kinds == "text"
-    text = clean_text(raw[is_text]).dropna().str.lower() if is_text.any() else raw.iloc[:0]
-    done = pd.Series(False, index=text.index)
-    month_only = pd.Series(False, index=text.index)
-    for pattern, named, bare_month in (
-        (_YMD, False, False),
-        (_DMY, False, False),
-        (_D_MONTH_Y, True, False),
-        (_MONTH_Y, True, True),
-        (_Y_M, False, True),
-        (_M_Y, False, True),
-    ):
-        todo = text[~done]
-        if todo.empty:
-            break
-        parts = todo.str.extract(pattern).dropna(how="all")
-        if parts.empty:
-            continue
-        month = _month_numbers(parts["name"], months) if named else parts["m"]
-        parts = parts[month.notna()]
-        month = month[month.notna()].astype(int)
-        day = pd.Series(1, index=parts.index) if bare_month else parts["d"].astype(int)
-        dates = _iso_dates(parts["y"].astype(int), month, day)
-        if bare_month and month_alone == "end":
-            dates = dates + pd.offsets.MonthEnd(0)
-        out[parts.index] = dates
-        done[parts.index] = True
-        month_only[parts.index] = bare_month
-    serial_text = text[~done]
-    if not serial_text.empty:
-        serial_text = serial_text[serial_text.str.match(_SERIAL)]
-    if not serial_text.empty:
-        out[serial_text.index] = _serial_dates(
-            serial_text.str.replace(",", ".", regex=False).astype(float), date1904
-        )
-        done[serial_text.index] = True
-
-    has_value = pd.Series(False, index=raw.index)
-    has_value[is_date | is_number] = True
-    has_value[text.index] = True
-    problems[has_value & out.isna()] = "bad_date"
-    if month_alone is None:
-        bare = month_only[month_only].index
-        problems[bare] = "bad_date"
-        out[bare] = pd.NaT
-    return Parsed(out.dt.normalize(), problems)
+    The values are datetime64[ns], as pandas keeps dates: a real day outside what that holds
+    (before 1677-09-22, after 2262-04-11) is a date_out_of_range problem, not a crash.
+    """
+    size = len(cells)
+    kinds = cell_kinds(cells)
+    days = np.full(size, NAT_DAY)
+    problems = no_problems(size)
+    for i in np.flatnonzero(kinds == DATE):
+        days[i] = _date_day(cells[i])
+    numbers = np.flatnonzero(kinds == NUMBER)
+    if len(numbers):
+        days[numbers] = serial_days(np.array([cells[i] for i in numbers], dtype=float), date1904)
+    has_value = (kinds == DATE) | (kinds == NUMBER)
+    text_at = np.flatnonzero(kinds == TEXT)
+    if len(text_at):
+        cleaned = clean_text([cells[i] for i in text_at])
+        written = np.not_equal(cleaned, None)
+        text_at = text_at[written]
+        found, bare = _text_dates(list(cleaned[written]), date1904, months, month_alone)
+        days[text_at] = found
+        has_value[text_at] = True
+        if month_alone is None:
+            days[text_at[bare]] = NAT_DAY
+    problems[has_value & np.isnat(days)] = "bad_date"
+    beyond = ~np.isnat(days) & ((days < FIRST_DAY) | (days > LAST_DAY))
+    problems[beyond] = "date_out_of_range"
+    days[beyond] = NAT_DAY
+    return Parsed(days.astype("datetime64[ns]"), problems)
 
 
 def _number_from_text(text: str) -> float | None:
@@ -247,57 +268,50 @@ def _number_from_text(text: str) -> float | None:
     return None
 
 
-def _numbers_from_text(text: pd.Series) -> tuple[pd.Series, pd.Index]:
-    """Numbers written as text (Belgian, English, euro amounts): the values, and the cells that are none.
-
-    One pattern match per distinct cell (the callers parse those, not every row).
-    """
-    numbers = pd.Series(
-        [_number_from_text(t) for t in text.to_numpy(dtype=object)], index=text.index, dtype=object
-    )
-    found = numbers.notna()
-    return numbers[found].astype(float), text.index[~found]
-
-
-def parse_numbers(raw: pd.Series, *, whole: bool, negative_ok: bool = False) -> Parsed:
+def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = False) -> Parsed:
     """Numbers in every form of the contract (Belgian, euro amounts); whole numbers reject fractions."""
-    kinds = _cell_kinds(raw)
-    out = pd.Series(np.nan, index=raw.index, dtype="float64")
-    problems = _no_problems(raw.index)
-
-    is_number = kinds == "number"
-    out[is_number] = raw[is_number].astype(float)
-
-    is_text = kinds == "text"
-    if is_text.any():
-        values, bad = _numbers_from_text(clean_text(raw[is_text]).dropna())
-        out[values.index] = values
-        problems[bad] = "bad_number"
-    problems[kinds == "date"] = "bad_number"
-    out[problems.notna()] = np.nan
-
-    ok = out.notna()
+    size = len(cells)
+    kinds = cell_kinds(cells)
+    out = np.full(size, np.nan)
+    problems = no_problems(size)
+    numbers = np.flatnonzero(kinds == NUMBER)
+    out[numbers] = np.array([cells[i] for i in numbers], dtype=float)
+    for i in np.flatnonzero(kinds == TEXT):
+        text = _folded(cells[i])
+        if text is None:
+            continue
+        number = _number_from_text(text)
+        if number is None:
+            problems[i] = "bad_number"
+        else:
+            out[i] = number
+    problems[kinds == DATE] = "bad_number"
+    out[np.not_equal(problems, None)] = np.nan
+    ok = ~np.isnan(out)
     if not negative_ok:
-        negative = ok & (out < 0)
-        problems[negative] = "negative_number"
+        problems[ok & (out < 0)] = "negative_number"
     if whole:
-        fraction = ok & problems.isna() & (out != np.floor(out))
-        problems[fraction] = "not_whole_number"
-    return Parsed(out.where(problems.isna()), problems)
+        problems[ok & np.equal(problems, None) & (out != np.floor(out))] = "not_whole_number"
+    out[np.not_equal(problems, None)] = np.nan
+    return Parsed(out, problems)
 
 
-def parse_choice(raw: pd.Series, spellings: dict[str, str], reason: str) -> Parsed:
+def parse_choice(cells: Sequence[Any], spellings: dict[str, str], reason: str) -> Parsed:
     """One value of a closed vocabulary (status, cluster type): folded spelling -> canonical."""
-    return resolve_names(raw, spellings, reason)
+    return resolve_names(cells, spellings, reason)
 
 
-def resolve_names(raw: pd.Series, index: dict[str, str], reason: str) -> Parsed:
+def resolve_names(cells: Sequence[Any], index: dict[str, str], reason: str) -> Parsed:
     """Ids for names, ids or aliases, matched after folding; `reason` where none matches."""
-    text = clean_text(raw)
-    ids = text.map(lambda t: index.get(fold(t)) if t is not None else None)
-    problems = _no_problems(raw.index)
-    problems[text.notna() & ids.isna()] = reason
-    return Parsed(ids.astype(object), problems)
+    size = len(cells)
+    ids = no_problems(size)
+    problems = no_problems(size)
+    for i, text in enumerate(clean_text(cells)):
+        if text is not None:
+            ids[i] = index.get(fold(text))
+            if ids[i] is None:
+                problems[i] = reason
+    return Parsed(ids, problems)
 
 
 _LIST_SEPARATORS = re.compile(r"\s*[;,\n]\s*|\s+/\s+")
@@ -308,13 +322,15 @@ def split_names(text: str) -> list[str]:
     return [p for p in _LIST_SEPARATORS.split(text) if p.strip()]
 
 
-def resolve_name_lists(raw: pd.Series, index: dict[str, str]) -> tuple[Parsed, pd.Series]:
+def resolve_name_lists(cells: Sequence[Any], index: dict[str, str]) -> tuple[Parsed, np.ndarray]:
     """Lists of cluster ids; problems unknown_cluster or too_few_clusters; also the unknown names."""
-    text = clean_text(raw)
-    ids = pd.Series([[] for _ in range(len(raw))], index=raw.index, dtype=object)
-    problems = _no_problems(raw.index)
-    unknown = pd.Series(None, index=raw.index, dtype=object)
-    for position, cell in text.dropna().items():
+    size = len(cells)
+    ids = objects(([] for _ in range(size)), size)
+    problems = no_problems(size)
+    unknown = no_problems(size)
+    for position, cell in enumerate(clean_text(cells)):
+        if cell is None:
+            continue
         names = split_names(cell)
         missing = [n for n in names if fold(n) not in index]
         resolved = sorted({index[fold(n)] for n in names if fold(n) in index})
