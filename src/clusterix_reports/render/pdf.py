@@ -22,6 +22,7 @@ import jinja2
 
 from clusterix_reports import collector
 from clusterix_reports.errors import ExitCode, UserError
+from clusterix_reports.render.weasyprint_import import import_weasyprint
 
 REPORT_TEMPLATE = "report.html.j2"
 PDF_VARIANT = "pdf/a-3a"  # tagged PDF/A-3; the PDF/UA-1 identification is added to the XMP
@@ -141,7 +142,7 @@ def write_pdf(
     seconds: int = 600,
 ) -> tuple[bytes, int]:
     """Lay out the HTML with its charts: the PDF bytes (identical for identical input) and pages."""
-    from weasyprint import HTML, Attachment
+    weasyprint = import_weasyprint()
 
     with (
         tempfile.TemporaryDirectory(prefix="clusterix-assets-") as folder,
@@ -151,7 +152,7 @@ def write_pdf(
         assets = Path(folder)
         for name, svg in charts.items():
             (assets / f"{name}.svg").write_text(svg, encoding="utf-8")
-        document = HTML(
+        document = weasyprint.HTML(
             string=html, base_url=assets.as_uri() + "/", url_fetcher=_fetcher([templates, assets])
         ).render()
         document.metadata.xmp_metadata = [PDFUA_XMP]
@@ -160,7 +161,7 @@ def write_pdf(
             name, data, description = attachment
             data = data() if callable(data) else data  # asked for once the layout is done
             attachments.append(
-                Attachment(
+                weasyprint.Attachment(
                     file_obj=io.BytesIO(data),
                     name=name,
                     description=description,

@@ -28,6 +28,7 @@ from clusterix_reports.render.pdf import (
     template_environment,
     write_pdf,
 )
+from clusterix_reports.render.weasyprint_import import import_weasyprint
 from clusterix_reports.resources import templates_dir
 from clusterix_reports.storage import atomic_write_bytes
 
@@ -76,8 +77,7 @@ def preload(pipeline: Pipeline) -> None:
 
     Whatever fails here is left for the render itself to report.
     """
-    import weasyprint
-
+    weasyprint = import_weasyprint()
     with contextlib.suppress(Exception):
         templates = templates_dir(pipeline)
         template_environment(templates).get_template(REPORT_TEMPLATE)
