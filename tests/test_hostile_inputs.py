@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import zipfile
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pandas as pd
@@ -247,7 +248,7 @@ def test_random_csv_bytes_end_in_a_recorded_outcome(tmp_path, data) -> None:
         assert sheet.rows_read == len(table.loaded) + table.rejected["source_row"].nunique()
 
 
-def test_the_pool_runs_this_process_s_own_work_once_while_the_workers_parse(tmp_path) -> None:
+def test_the_pool_runs_this_process_s_own_steps_between_collecting_files(tmp_path) -> None:
     rows = [HEADER_LOG, ["C1", "S1", "05/12/2019"]]
     paths = [write_csv(tmp_path / f"log-{i}.csv", rows, delimiter=";") for i in range(3)]
     jobs = [Job(p, p.name, str(i) * 64, ("service_log",)) for i, p in enumerate(paths)]
@@ -255,8 +256,18 @@ def test_the_pool_runs_this_process_s_own_work_once_while_the_workers_parse(tmp_
     calls: list[object] = []
     outcomes = []
     with WorkerPool(Limits()) as pool:
-        for _, outcome in pool.parse(jobs, ctx, meanwhile=lambda: calls.append(len(outcomes))):
+
+        def until_a_file_is_back() -> None:  # a long step: a worker finishes meanwhile
+            wait([slot.connection for slot in pool.slots], timeout=60)
+            calls.append(len(outcomes))
+
+        steps = [until_a_file_is_back, lambda: calls.append(len(outcomes)), lambda: calls.append(9)]
+        for _, outcome in pool.parse(jobs, ctx, meanwhile=steps):
             outcomes.append(outcome)
-        assert list(pool.parse([], ctx, meanwhile=lambda: calls.append("no jobs"))) == []
-    assert calls == [0, "no jobs"]  # before the first outcome came back; also without jobs
+        no_jobs = [lambda: calls.append("no jobs"), lambda: calls.append("still run")]
+        assert list(pool.parse([], ctx, meanwhile=no_jobs)) == []
+    # every step once, in order; the file that came back during the long step was collected
+    # (and its worker given the next) before the next step ran
+    assert len(calls) == 5 and calls[1] > calls[0]
+    assert calls[2:] == [9, "no jobs", "still run"]
     assert [o.record.status for o in outcomes] == ["read"] * 3

@@ -307,8 +307,9 @@ def test_ingest_does_the_caller_s_own_work_once_while_the_workers_read(
 ) -> None:
     write_csv(workspace.export("log.csv"), [HEADER, ["C1", "S1", D(2019, 5, 3)]], delimiter=";")
     calls = []
-    result = ingest(workspace.pipeline(), meanwhile=lambda: calls.append("done"))
-    assert calls == ["done"]
+    steps = [lambda: calls.append("first"), lambda: calls.append("second")]
+    result = ingest(workspace.pipeline(), meanwhile=steps)
+    assert calls == ["first", "second"]
     assert result.tables["service_log"]["cluster_id"].tolist() == ["C1"]
 
 

@@ -237,13 +237,19 @@ LATER_MODULES = {
 }
 
 
-def _import_later_steps(steps: tuple[str, ...]) -> None:
-    """Import the modules the later steps run in this process (a tenth of a second), while
-    ingest's workers read the exports and this process would wait."""
+def _later_imports(steps: tuple[str, ...]) -> list[Callable[[], None]]:
+    """Importing the modules the later steps run in this process (a tenth of a second), one
+    by one: done while ingest's workers read the exports and this process would wait."""
+    return [
+        functools.partial(_import_quietly, module)
+        for step in steps
+        for module in LATER_MODULES.get(step, ())
+    ]
+
+
+def _import_quietly(module: str) -> None:
     with collector.paused():
-        for step in steps:
-            for module in LATER_MODULES.get(step, ()):
-                importlib.import_module(module)
+        importlib.import_module(module)
 
 
 def _step_ingest(state: RunState, decision: Decision, strict: bool, steps: tuple[str, ...]) -> None:
@@ -268,7 +274,7 @@ def _step_ingest(state: RunState, decision: Decision, strict: bool, steps: tuple
                 state.pipeline,
                 cache_dir=state.published / ".cache" / "ingest",
                 progress=advance,
-                meanwhile=functools.partial(_import_later_steps, steps),
+                meanwhile=_later_imports(steps),
             )
         record = result.record()
         details = {"files_parsed": result.files_parsed, "files_reused": result.files_reused}

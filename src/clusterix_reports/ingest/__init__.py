@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,10 +84,10 @@ def parse_files(
     pool: WorkerPool,
     cache: FileCache,
     progress: Progress | None,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Iterable[Callable[[], None]] = (),
 ) -> dict[str, FileOutcome]:
     """Each job's outcome by relative path: from the cache when unchanged, else parsed in a
-    worker (`meanwhile`: this process's own work, done while the workers parse)."""
+    worker (`meanwhile`: this process's own work in steps, done while the workers parse)."""
     outcomes: dict[str, FileOutcome] = {}
     todo = []
     for job in jobs:
@@ -200,13 +201,13 @@ def read_exports(
     cache: FileCache | None = None,
     progress: Progress | None = None,
     also: list[Job] | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Iterable[Callable[[], None]] = (),
 ) -> tuple[dict[str, list[FileOutcome]], list[FileRecord]]:
     """Read account managers' exports (service logs, intercluster projects).
 
     `also`: more jobs read in the same batch, in the reference's context (reference tables
     that need no names), so that every core stays busy. `meanwhile`: this process's own
-    work, done while the workers read.
+    work in steps, done while the workers read (see `WorkerPool.parse`).
     """
     cache = cache or FileCache(None, "")
     jobs = [*(also or []), *_export_jobs(files)]
@@ -219,13 +220,13 @@ def ingest(
     pipeline: Pipeline,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Sequence[Callable[[], None]] = (),
 ) -> IngestResult:
     """Read every input file of the pipeline's inputs folder into checked tables.
 
     With `cache_dir`, a file whose bytes and parse context are unchanged since an earlier
     run is taken from the cache instead of being read again. `meanwhile`: the caller's own
-    work, done while the workers read the exports.
+    work in small steps, done while the workers read the exports.
     """
     inputs = pipeline.inputs
     if not inputs.is_dir():
@@ -240,13 +241,12 @@ def ingest(
         later = _reference_jobs(files, unnamed)  # the action plan and the benchmark
         combined: dict[str, Combined] = {}
 
-        def combine_named() -> None:  # complete already, and the first combining is the slowest
-            combined.update({name: _combine(name, reference.outcomes[name]) for name in named})
-            if meanwhile is not None:
-                meanwhile()
+        def combine_named(name: str) -> None:  # complete already; the first combining is slowest
+            combined[name] = _combine(name, reference.outcomes[name])
 
+        steps = [functools.partial(combine_named, name) for name in named]
         export_outcomes, export_records = read_exports(
-            exports, reference, pool, cache, progress, also=later, meanwhile=combine_named
+            exports, reference, pool, cache, progress, also=later, meanwhile=[*steps, *meanwhile]
         )
     outcomes = {
         name: reference.outcomes[name] + export_outcomes[name] for name in vocabulary().tables

@@ -191,18 +191,20 @@ class WorkerPool:
         self,
         jobs: Iterable[Job],
         ctx: ParseContext,
-        meanwhile: Callable[[], None] | None = None,
+        meanwhile: Iterable[Callable[[], None]] = (),
     ) -> Iterator[tuple[Job, FileOutcome]]:
         """Parse the jobs on up to one worker per core; yield each with its outcome as it finishes.
 
         The largest files are handed out first, so the workers finish close together.
-        `meanwhile` is called once the first jobs are handed out (also when there are none):
-        this process's own work, done while the workers parse.
+        `meanwhile`: this process's own work, in steps. A step runs only while no finished
+        file waits to be collected, so a worker waits at most one step for its next file;
+        the steps left when the last file is back run then (all of them without jobs).
         """
+        steps = iter(meanwhile)
         queue = sorted(jobs, key=_size, reverse=True)
         if not queue:
-            if meanwhile is not None:
-                meanwhile()
+            for step in steps:
+                step()
             return
         self._ensure(len(queue))
         for slot in self.slots:
@@ -211,14 +213,16 @@ class WorkerPool:
         for slot in self.slots:
             if queue:
                 slot.give(queue.pop(0), ctx)
-        if meanwhile is not None:
-            meanwhile()
         while any(slot.job for slot in self.slots):
             busy = [slot for slot in self.slots if slot.job]
-            deadline = min(slot.started for slot in busy) + limit
-            ready = wait(
-                [slot.connection for slot in busy], timeout=max(deadline - time.monotonic(), 0.01)
-            )
+            connections = [slot.connection for slot in busy]
+            ready = wait(connections, timeout=0)
+            if not ready and (step := next(steps, None)) is not None:
+                step()
+                continue
+            if not ready:
+                deadline = min(slot.started for slot in busy) + limit
+                ready = wait(connections, timeout=max(deadline - time.monotonic(), 0.01))
             for slot in busy:
                 job = slot.job
                 assert job is not None
@@ -244,6 +248,8 @@ class WorkerPool:
                 if queue:
                     slot.give(queue.pop(0), ctx)
                 yield job, outcome
+        for step in steps:
+            step()
 
 
 def parse_in_workers(
