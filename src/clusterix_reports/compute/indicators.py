@@ -30,6 +30,12 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return frame if mask.all() else frame[mask]
 
 
+def _total(column: pd.Series, mask: np.ndarray | None = None) -> float:
+    """The sum of a column's numbers (of the rows where `mask` holds); an empty cell is 0."""
+    values = column.to_numpy(dtype="float64", na_value=np.nan)
+    return float(np.nansum(values if mask is None else values[mask]))
+
+
 def uses_in(service_log: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The service-log rows dated in [start, end]."""
     return _rows(service_log, _between(service_log["date"], start, end))
@@ -78,7 +84,7 @@ def service_uses(service_log: pd.DataFrame, period: Period) -> int:
 
 def participants(service_log: pd.DataFrame, period: Period) -> int:
     """Sum of participants over the period's rows; an empty cell counts as 0."""
-    return int(uses_in(service_log, period.start, period.end)["participants"].fillna(0).sum())
+    return int(_total(uses_in(service_log, period.start, period.end)["participants"]))
 
 
 def services_in_use(service_log: pd.DataFrame, period: Period) -> int:
@@ -93,45 +99,51 @@ def services_launched_cumulative(
     return int(_between(services["launched"], action_plan_start, period.end).sum())
 
 
-def countable_projects(projects: pd.DataFrame) -> pd.DataFrame:
-    """Projects of >= 2 distinct clusters, approved/running/completed, whenever approved."""
+def _countable(projects: pd.DataFrame) -> np.ndarray:
+    """Rows of projects of >= 2 distinct clusters, approved/running/completed."""
     enough = np.fromiter(
         (len(set(ids)) >= 2 for ids in projects["cluster_ids"].tolist()),
         dtype=bool,
         count=len(projects),
     )
-    approved = np.isin(projects["status"].to_numpy(dtype=object), APPROVED_STATUSES)
-    return _rows(projects, enough & approved)
+    return enough & np.isin(projects["status"].to_numpy(dtype=object), APPROVED_STATUSES)
+
+
+def _approved(projects: pd.DataFrame, start: dt.date, end: dt.date) -> np.ndarray:
+    """Rows of countable projects approved in [start, end]."""
+    return _countable(projects) & _between(projects["approved_on"], start, end)
+
+
+def countable_projects(projects: pd.DataFrame) -> pd.DataFrame:
+    """Projects of >= 2 distinct clusters, approved/running/completed, whenever approved."""
+    return _rows(projects, _countable(projects))
 
 
 def approved_projects(projects: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Projects of >= 2 distinct clusters, approved/running/completed, approved in [start, end]."""
-    countable = countable_projects(projects)
-    return _rows(countable, _between(countable["approved_on"], start, end))
+    return _rows(projects, _approved(projects, start, end))
 
 
 def intercluster_projects_approved(projects: pd.DataFrame, period: Period) -> int:
     """Intercluster projects approved in the period."""
-    return len(approved_projects(projects, period.start, period.end))
+    return int(_approved(projects, period.start, period.end).sum())
 
 
 def intercluster_projects_cumulative(
     projects: pd.DataFrame, period: Period, programme_start: dt.date
 ) -> int:
     """Intercluster projects approved from the programme start to the period end."""
-    return len(approved_projects(projects, programme_start, period.end))
+    return int(_approved(projects, programme_start, period.end).sum())
 
 
 def intercluster_budget_eur(projects: pd.DataFrame, period: Period) -> float:
     """Sum of the budgets of the intercluster projects approved in the period."""
-    return float(
-        approved_projects(projects, period.start, period.end)["budget_eur"].fillna(0).sum()
-    )
+    return _total(projects["budget_eur"], _approved(projects, period.start, period.end))
 
 
 def spend_eur(service_log: pd.DataFrame, period: Period) -> float:
     """Sum of cost_eur over the period's service-log rows."""
-    return float(uses_in(service_log, period.start, period.end)["cost_eur"].fillna(0).sum())
+    return _total(uses_in(service_log, period.start, period.end)["cost_eur"])
 
 
 def pro_rata_budget_eur(yearly_eur: float, period: Period) -> float:

@@ -151,21 +151,29 @@ def breakdowns(
     return rows
 
 
-def period_values(
-    tables: Tables, period: Period, pipeline: Pipeline, codes: LogCodes | None = None
-) -> pd.DataFrame:
-    """Every indicator value of one period, totals and breakdowns, in a long frame.
+ValueRow = tuple[str, str, str | None, float | None]  # indicator, breakdown, its value, value
 
-    The rows and their order depend on the tables only, never on the period, so the frames
-    of two periods line up row by row.
+
+def period_rows(
+    tables: Tables, period: Period, pipeline: Pipeline, codes: LogCodes | None = None
+) -> list[ValueRow]:
+    """Every indicator value of one period, totals then breakdowns.
+
+    The rows and their order depend on the tables only, never on the period, so the rows of
+    two periods line up one by one.
     """
-    rows = [(k, "total", None, v) for k, v in totals(tables, period, pipeline).items()]
-    rows += breakdowns(tables, period, codes)
-    frame = pd.DataFrame(rows, columns=["indicator_id", "breakdown", "breakdown_value", "value"])
-    frame["value"] = frame["value"].astype("float64")
+    rows: list[ValueRow] = [
+        (k, "total", None, v) for k, v in totals(tables, period, pipeline).items()
+    ]
+    return rows + breakdowns(tables, period, codes)
+
+
+def row_values(rows: list[ValueRow], period: Period, pipeline: Pipeline) -> np.ndarray:
+    """The values of a period's rows as floats (None is NaN); all NaN before the programme,
+    when nothing was monitored."""
     if period.end < pipeline.programme.start:
-        frame["value"] = np.nan  # before the programme nothing was monitored
-    return frame
+        return np.full(len(rows), np.nan)
+    return np.array([row[3] for row in rows], dtype="float64")
 
 
 def target_for(pipeline: Pipeline, indicator_id: str, period: Period) -> float | None:
@@ -185,22 +193,24 @@ def target_for(pipeline: Pipeline, indicator_id: str, period: Period) -> float |
 
 def values_by_period(
     tables: Tables, periods: list[Period], pipeline: Pipeline
-) -> dict[Period, pd.DataFrame]:
-    """`period_values` of each period; half of them in a child process, on the other core."""
+) -> tuple[list[ValueRow], dict[Period, np.ndarray]]:
+    """The rows of the first period, and the values of each period in that row order; half
+    of the periods in a child process, on the other core."""
     from clusterix_reports.forked import ForkedCall
 
     unique = list(dict.fromkeys(periods))
-    half = unique[1::2]
     # made once for every period: the service log coded, the projects that can count at all
     codes = log_codes(tables)
     tables = replace(tables, projects=ind.countable_projects(tables.projects))
 
-    def values(period: Period) -> pd.DataFrame:
-        return period_values(tables, period, pipeline, codes)
+    def values(period: Period) -> np.ndarray:
+        return row_values(period_rows(tables, period, pipeline, codes), period, pipeline)
 
-    with ForkedCall(lambda: [values(p) for p in half]).submit() as other:
-        mine = {p: values(p) for p in unique[0::2]}
-        return mine | dict(zip(half, other.result(), strict=True))
+    with ForkedCall(lambda: [values(p) for p in unique[1::2]]).submit() as other:
+        rows = period_rows(tables, unique[0], pipeline, codes)
+        mine = {unique[0]: row_values(rows, unique[0], pipeline)}
+        mine |= {p: values(p) for p in unique[2::2]}
+        return rows, mine | dict(zip(unique[1::2], other.result(), strict=True))
 
 
 def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:
@@ -211,28 +221,28 @@ def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.Da
     related = {p: (previous_period(p, named), year_ago_period(p, named)) for p in trend}
     wanted = [*trend, *since_start.values()]
     wanted += [r for pair in related.values() for r in pair if r is not None and r.end >= start]
-    computed = values_by_period(tables, wanted, pipeline)
-    rows = computed[trend[0]]  # the same rows, in the same order, for every period
+    rows, computed = values_by_period(tables, wanted, pipeline)  # one row order for all
+    indicator_ids, breakdown_names, breakdown_values, _ = zip(*rows, strict=True)
 
     def values(p: Period | None) -> np.ndarray:
         if p is None or p.end < start:
             return np.full(len(rows), np.nan)
-        return computed[p]["value"].to_numpy(dtype="float64")
+        return computed[p]
 
-    def each_period(column: str) -> np.ndarray:
-        return np.tile(rows[column].to_numpy(dtype=object), len(trend))
+    def each_period(column: tuple[object, ...]) -> np.ndarray:
+        return np.tile(np.array(column, dtype=object), len(trend))
 
     def per_period(value: Callable[[Period], object]) -> list[object]:
         return [value(p) for p in trend for _ in range(len(rows))]
 
     table = pd.DataFrame(
         {
-            "indicator_id": each_period("indicator_id"),
+            "indicator_id": each_period(indicator_ids),
             "period": per_period(lambda p: p.id),
             "period_start": per_period(lambda p: pd.Timestamp(p.start)),
             "period_end": per_period(lambda p: pd.Timestamp(p.end)),
-            "breakdown": each_period("breakdown"),
-            "breakdown_value": each_period("breakdown_value"),
+            "breakdown": each_period(breakdown_names),
+            "breakdown_value": each_period(breakdown_values),
             "value": np.concatenate([values(p) for p in trend]),
             "previous_value": np.concatenate([values(related[p][0]) for p in trend]),
             "year_ago_value": np.concatenate([values(related[p][1]) for p in trend]),
@@ -240,7 +250,7 @@ def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.Da
             "target": [
                 target_for(pipeline, i, p) if b == "total" else None
                 for p in trend
-                for i, b in zip(rows["indicator_id"], rows["breakdown"], strict=True)
+                for i, b in zip(indicator_ids, breakdown_names, strict=True)
             ],
         }
     )

@@ -236,12 +236,12 @@ def _problem_entries(
         rows = np.flatnonzero(np.not_equal(problems, None))
         if not len(rows):
             continue
-        shown = expand(_shown_values(f.spec, f.cells, ctx), f.codes, empty="")
+        shown = expand(_shown_values(f.spec, f.cells, ctx), f.codes[rows], empty="")
         entries += zip(
             rows.tolist(),
             [f.order] * len(rows),
             [f.spec.name] * len(rows),
-            shown[rows].tolist(),
+            shown.tolist(),
             problems[rows].tolist(),
             strict=True,
         )
