@@ -81,14 +81,18 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 
 def publish(staging: Path, outputs: Path, last: str = "run.json") -> list[Path]:
-    """Rename every staged file over its published version, `last`-named files at the end."""
+    """Rename every staged file over its published version, `last`-named files at the end.
+
+    Folders are made and paths worked out first, so the renames follow one another with
+    nothing between them: a run killed while publishing has the shortest window in which
+    old and new files stand side by side.
+    """
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     files.sort(key=lambda p: p.name == last)
-    published = []
-    for source in files:
-        target = outputs / source.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
+    moves = [(source, outputs / source.relative_to(staging)) for source in files]
+    for folder in sorted({target.parent for _, target in moves}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for source, target in moves:
         os.replace(source, target)
-        published.append(target)
     shutil.rmtree(staging, ignore_errors=True)
-    return published
+    return [target for _, target in moves]
