@@ -201,7 +201,7 @@ def build_sheet_table(
         values["account_manager"] = managers
     columns = {
         output_name(table.name, spec.name): (
-            values[spec.name][good] if spec.name in values else _nones(kept)
+            values[spec.name][good] if spec.name in values else v.nones(kept)
         )
         for spec in table.fields
     }
@@ -216,10 +216,6 @@ def build_sheet_table(
         for row in problems:
             row["account_manager"] = row["account_manager"] or usual
     return SheetTable(loaded, _first_problems(problems), _frame(problems))
-
-
-def _nones(size: int) -> np.ndarray:
-    return np.full(size, None, dtype=object)
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -275,11 +271,11 @@ def _shown_values(spec: FieldSpec, cells: np.ndarray, ctx: ParseContext) -> np.n
 def _row_managers(values: dict[str, np.ndarray], size: int, ctx: ParseContext) -> np.ndarray:
     """Who should fix each row: the account manager it names, else its cluster's manager
     (in the service log, who used the service)."""
-    managers = values.get("account_manager", _nones(size))
+    managers = values.get("account_manager", v.nones(size))
     missing = np.equal(managers, None)
     if not missing.any():
         return managers
-    codes, clusters = pd.factorize(values.get("cluster", _nones(size))[missing])
+    codes, clusters = pd.factorize(values.get("cluster", v.nones(size))[missing])
     registry = v.objects((ctx.cluster_managers.get(c) for c in clusters), len(clusters))
     filled = managers.copy()
     filled[missing] = expand(registry, codes)

@@ -70,8 +70,8 @@ def objects(items: Iterable[Any], size: int) -> np.ndarray:
     return np.fromiter(items, dtype=object, count=size)
 
 
-def no_problems(size: int) -> np.ndarray:
-    """A problems array without any problem."""
+def nones(size: int) -> np.ndarray:
+    """An object array of None: no value, or no problem, in each of `size` cells."""
     return np.full(size, None, dtype=object)
 
 
@@ -119,7 +119,7 @@ def clean_text(cells: Sequence[Any]) -> np.ndarray:
 
 def parse_text(cells: Sequence[Any]) -> Parsed:
     """Text fields: cleaned, never a problem."""
-    return Parsed(clean_text(cells), no_problems(len(cells)))
+    return Parsed(clean_text(cells), nones(len(cells)))
 
 
 def parse_text_list(cells: Sequence[Any]) -> Parsed:
@@ -128,7 +128,7 @@ def parse_text_list(cells: Sequence[Any]) -> Parsed:
         [] if t is None else [p.strip() for p in t.split(";") if p.strip()]
         for t in clean_text(cells)
     )
-    return Parsed(objects(lists, len(cells)), no_problems(len(cells)))
+    return Parsed(objects(lists, len(cells)), nones(len(cells)))
 
 
 _KINDS = {str: TEXT, float: NUMBER, int: NUMBER, dt.date: DATE, dt.datetime: DATE}
@@ -230,7 +230,7 @@ def parse_dates(
     size = len(cells)
     kinds = cell_kinds(cells)
     days = np.full(size, NAT_DAY)
-    problems = no_problems(size)
+    problems = nones(size)
     for i in np.flatnonzero(kinds == DATE):
         days[i] = _date_day(cells[i])
     numbers = np.flatnonzero(kinds == NUMBER)
@@ -273,7 +273,7 @@ def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = Fals
     size = len(cells)
     kinds = cell_kinds(cells)
     out = np.full(size, np.nan)
-    problems = no_problems(size)
+    problems = nones(size)
     numbers = np.flatnonzero(kinds == NUMBER)
     out[numbers] = np.array([cells[i] for i in numbers], dtype=float)
     for i in np.flatnonzero(kinds == TEXT):
@@ -304,8 +304,8 @@ def parse_choice(cells: Sequence[Any], spellings: dict[str, str], reason: str) -
 def resolve_names(cells: Sequence[Any], index: dict[str, str], reason: str) -> Parsed:
     """Ids for names, ids or aliases, matched after folding; `reason` where none matches."""
     size = len(cells)
-    ids = no_problems(size)
-    problems = no_problems(size)
+    ids = nones(size)
+    problems = nones(size)
     for i, text in enumerate(clean_text(cells)):
         if text is not None:
             ids[i] = index.get(fold(text))
@@ -326,8 +326,8 @@ def resolve_name_lists(cells: Sequence[Any], index: dict[str, str]) -> tuple[Par
     """Lists of cluster ids; problems unknown_cluster or too_few_clusters; also the unknown names."""
     size = len(cells)
     ids = objects(([] for _ in range(size)), size)
-    problems = no_problems(size)
-    unknown = no_problems(size)
+    problems = nones(size)
+    unknown = nones(size)
     for position, cell in enumerate(clean_text(cells)):
         if cell is None:
             continue
