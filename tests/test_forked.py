@@ -67,7 +67,7 @@ def test_a_value_sent_after_the_call_started_reaches_it() -> None:
 
 
 def test_a_sent_value_reaches_the_call_in_this_process_too(monkeypatch) -> None:
-    monkeypatch.setattr(forked, "_in_process", True)
+    monkeypatch.setattr(forked, "fork_is_safe", lambda: False)
     call = ForkedCall(_join).submit("<", Later())
     call.send("ab")
     assert call.result() == (os.getpid(), "<abab")
@@ -80,21 +80,55 @@ def test_a_child_that_fails_before_taking_the_sent_value_is_still_told() -> None
         call.result()
 
 
-def test_background_priority_lowers_then_restores_this_process_priority() -> None:
+def _priority_inside_and_after(by: int) -> tuple[int, int, int]:
     before = os.getpriority(os.PRIO_PROCESS, 0)
-    with background_priority(by=5):
+    with background_priority(by=by):
         inside = os.getpriority(os.PRIO_PROCESS, 0)
-    after = os.getpriority(os.PRIO_PROCESS, 0)
-    assert after == before
-    # lowered only where it can be restored (root, or a permissive RLIMIT_NICE)
-    assert inside == (min(before + 5, 19) if forked._may_raise_priority(before) else before)
+    return before, inside, os.getpriority(os.PRIO_PROCESS, 0)
 
 
-def test_under_debug_the_call_stays_in_this_process(monkeypatch) -> None:
-    monkeypatch.setattr(forked, "_in_process", False)
-    forked.stay_in_process()
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may always restore a priority")
+def test_background_priority_lowers_then_restores_this_process_priority_as_root() -> None:
+    before, inside, after = _priority_inside_and_after(5)
+    assert (inside, after) == (min(before + 5, 19), before)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may always restore a priority")
+def test_background_priority_is_left_alone_where_it_could_not_be_restored() -> None:
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NICE)[0] != 0:
+        pytest.skip("RLIMIT_NICE lets this user restore a priority")
+    before, inside, after = _priority_inside_and_after(5)
+    assert inside == after == before
+
+
+def test_where_forking_is_not_safe_the_call_runs_in_this_process(monkeypatch) -> None:
+    monkeypatch.setattr(forked, "fork_is_safe", lambda: False)
     pid, total = ForkedCall(_pid_and_sum).submit(4, 5).result()
     assert (pid, total) == (os.getpid(), 9)
+
+
+def test_the_serial_executor_maps_in_this_process_in_order() -> None:
+    from clusterix_reports.run.overlap import Serial
+
+    assert Serial().map(lambda n: (os.getpid(), n * n), [1, 2, 3]) == [
+        (os.getpid(), 1),
+        (os.getpid(), 4),
+        (os.getpid(), 9),
+    ]
+
+
+def test_the_overlapping_executor_maps_every_second_item_in_a_child_in_order() -> None:
+    from clusterix_reports.run.overlap import Overlapping
+
+    found = Overlapping(pipeline=None, render_early=False).map(  # type: ignore[arg-type]
+        lambda n: (os.getpid(), n * 10), [1, 2, 3, 4, 5]
+    )
+    assert [value for _, value in found] == [10, 20, 30, 40, 50]
+    here = {pid for pid, _ in found[0::2]}
+    there = {pid for pid, _ in found[1::2]}
+    assert here == {os.getpid()} and len(there) == 1 and there != here
 
 
 CHILD_OF_A_KILLED_RUN = """

@@ -158,9 +158,9 @@ def test_a_step_past_its_planned_end_counts_as_delayed_whatever_its_status() -> 
         "ongoing",
         "delayed",
     ]
-    assert ind.steps_with_status(PLAN, q2, "delayed") == 2
-    assert ind.steps_with_status(PLAN, q2, "ongoing") == 1
-    assert ind.steps_with_status(PLAN, period("2020Q4"), "delayed") == 4
+    counts = ind.steps_by_status(PLAN, q2)
+    assert (counts["delayed"], counts["ongoing"]) == (2, 1)
+    assert ind.steps_by_status(PLAN, period("2020Q4"))["delayed"] == 4
 
 
 def test_benchmark_position_against_the_portfolio_with_the_tolerance_inclusive() -> None:
@@ -282,12 +282,13 @@ def test_breakdowns_add_up_for_counts_and_sums(pipeline) -> None:
     )
 )
 def test_breakdown_rows_add_up_and_distinct_counts_never_exceed_the_total(rows) -> None:
-    from clusterix_reports.compute.table import breakdowns
+    from clusterix_reports.compute.table import breakdowns, with_cluster_type
 
     service_log = log(*[(c, s, d.isoformat(), p, 1.0) for c, s, d, p in rows])
     year = period("2019")
     parts = pd.DataFrame(
-        breakdowns(tables(service_log), year), columns=["indicator", "breakdown", "label", "value"]
+        breakdowns(with_cluster_type(tables(service_log)), year),
+        columns=["indicator", "breakdown", "label", "value"],
     )
     head = {
         "service_uses": ind.service_uses(service_log, year),

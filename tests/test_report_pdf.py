@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -88,7 +89,9 @@ def test_headline_figures_equal_the_indicator_table(report) -> None:
         row.target,
     ) == (2, 0, 0, 3, 4)
     summary = PdfReader(pdf).pages[1].extract_text()
-    assert re.search(r"This period.*\n?.*", summary)
+    headings = ["This period", "Previous period", "Same period", "Since the", "% of target"]
+    where = [summary.find(h) for h in headings]
+    assert -1 not in where and where == sorted(where), where  # the columns, in this order
     numbers = re.findall(r"\b\d+(?:\.\d)?\b|–", summary.split("% of target", 1)[1])
     shown = [
         f"{v:g}"
@@ -100,10 +103,7 @@ def test_headline_figures_equal_the_indicator_table(report) -> None:
             row.target,
         )
     ]
-    assert numbers[:6] == [
-        *shown,
-        f"{row.pct_of_target:.1f}",
-    ]  # value, previous, year ago, cumulative, target, %
+    assert numbers[:6] == [*shown, "50.0"]  # value, previous, year ago, cumulative, target, %
 
 
 def test_the_charts_alternative_texts_carry_the_period_s_figures(report) -> None:
@@ -295,14 +295,26 @@ def test_thousands_of_rejections_are_summarised_in_the_pdf_and_listed_in_the_wor
     assert book["Data quality"].max_row == 301
 
 
-def test_a_render_past_its_time_limit_stops_with_one_sentence(tmp_path_factory, capsys) -> None:
+def test_a_render_past_its_time_limit_stops_with_one_sentence(
+    tmp_path_factory, capsys, monkeypatch
+) -> None:
+    import weasyprint
+
     from conftest import PIPELINE
 
     ws = build_workspace(
         tmp_path_factory.mktemp("slow"), PIPELINE + "\n[limits]\nrender_seconds = 1\n"
     )
     write_xlsx(ws.export("log.xlsx"), [("Log", [HEADER_LOG, *ROWS])])
-    assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 1
+    layout = weasyprint.HTML.render
+
+    def slow_layout(self, *args, **kwargs):
+        time.sleep(3)  # a layout that takes longer than the limit, on any machine
+        return layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", slow_layout)
+    command = ["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4", "--debug"]
+    assert main(command) == 1
     assert "rendering the PDF took longer than 1 s" in capsys.readouterr().err
     assert not (ws.outputs / "reports" / "2019Q4" / "progress-report-2019Q4.pdf").exists()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 
 from clusterix_reports.cli import main
 
-from conftest import HEADER_LOG, build_workspace
+from conftest import HEADER_LOG, Workspace, build_workspace
 from sheetwriters import write_xlsx
 
 D = dt.date
@@ -37,11 +38,20 @@ def add_logs(ws) -> None:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
+def pristine_run(tmp_path_factory):
+    """One workspace run once; tests get copies of it, never this one."""
     ws = build_workspace(tmp_path_factory.mktemp("reruns"))
     add_logs(ws)
     assert main(["run", "--pipeline", str(ws.pipeline_file), "--period", "2019Q4"]) == 0
     return ws
+
+
+@pytest.fixture
+def first_run(pristine_run, tmp_path):
+    """A workspace of its own, as the first run left it: what one test changes, no other sees."""
+    root = tmp_path / "workspace"
+    shutil.copytree(pristine_run.root, root, symlinks=True)
+    return Workspace(root)
 
 
 def run_record(ws, outputs=None) -> dict:
@@ -207,15 +217,44 @@ def test_exit_codes(first_run, monkeypatch, capsys) -> None:
     )  # a note of where the run stopped, beside the untouched outputs
     assert after == before
     bad.unlink()
-    import clusterix_reports.run as run_module
+    from clusterix_reports.run import steps
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(run_module, "_step_compute", broken)
+    compute = steps.BY_NAME["compute"]
+    monkeypatch.setitem(
+        steps.BY_NAME, "compute", steps.Step("compute", broken, compute.inputs, compute.outputs)
+    )
     assert main(["run", "--pipeline", pipeline, "--period", "2019Q4", "--force"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("clusterix-reports: unexpected error (RuntimeError: disk on fire)")
     failed = json.loads((first_run.outputs / "failed-run.json").read_text())
     assert failed["steps"][-1] == {"name": "compute", "status": "failed", "error": "disk on fire"}
     readable(first_run.outputs)
+
+
+def test_several_periods_in_one_command_equal_their_single_runs(first_run, tmp_path) -> None:
+    together = tmp_path / "together"
+    code = first_run.run("--period", "2019Q4", "--period", "2019", "--outputs", str(together))
+    assert code == 0
+    mine = published(together)
+    for period in ("2019Q4", "2019"):
+        single = first_run.outputs  # the fixture's run was of 2019Q4 alone
+        if period != "2019Q4":
+            single = tmp_path / period
+            assert first_run.run("--period", period, "--outputs", str(single)) == 0
+        folder = f"reports/{period}/"
+        theirs = {k: v for k, v in published(single).items() if k.startswith(folder)}
+        assert any(k.endswith(".pdf") for k in theirs)
+        for name, data in theirs.items():
+            if name.endswith("run.json"):
+                record = json.loads(mine[name])
+                assert record["period"]["id"] == period
+                assert [s["name"] for s in record["steps"]] == ["ingest", "compute", "render"]
+            else:
+                assert mine[name] == data, name
+    record = json.loads(mine["reports/2019/run.json"])
+    outputs = {o["path"] for o in record["outputs"]}
+    assert "reports/2019/progress-report-2019.pdf" in outputs
+    assert not any(p.startswith("reports/2019Q4/") for p in outputs)  # each its own record

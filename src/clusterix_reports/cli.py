@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     common(run)
     run.add_argument(
         "--period",
-        help="2019Q4, 2019H2, 2019 or a reporting period of the pipeline "
-        "(default: the latest period with service-log data)",
+        action="append",
+        help="2019Q4, 2019H2, 2019 or a reporting period of the pipeline; give it again for "
+        "more reports from one ingest (default: the latest period with service-log data)",
     )
     run_switches(run)
 
@@ -112,10 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return int(ExitCode.UNEXPECTED)
 
-    if args.debug:
-        from clusterix_reports.forked import stay_in_process
-
-        stay_in_process()
     try:
         return int(getattr(commands, args.command)(args))
     except UserError as exc:

@@ -30,17 +30,18 @@ def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
 
     options = RunOptions(
         steps=steps,
-        period=getattr(args, "period", None),
+        periods=tuple(getattr(args, "period", None) or ()),
         strict=args.strict,
         force=args.force,
         dry_run=args.dry_run,
         wait_seconds=args.wait,
+        serial=args.debug,
     )
     return int(run_pipeline(_pipeline(args), options, Console(quiet=args.quiet)))
 
 
 def run(args: argparse.Namespace) -> int:
-    """Ingest, compute and render for one period."""
+    """Ingest, compute and render for each period asked for (or the latest with data)."""
     return _run(args, ("ingest", "compute", "render"))
 
 

@@ -18,23 +18,11 @@ from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-_in_process = False
 
 
 def fork_is_safe() -> bool:
     """Whether a child can be forked safely: on Linux, with no other thread running here."""
     return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-def stay_in_process() -> None:
-    """Make every ForkedCall run in this process (--debug: a traceback shows where it failed)."""
-    global _in_process
-    _in_process = True
-
-
-def can_fork() -> bool:
-    """Whether ForkedCall forks: where that is safe, unless told to stay in this process."""
-    return not _in_process and fork_is_safe()
 
 
 def _may_raise_priority(niceness: int) -> bool:
@@ -136,7 +124,7 @@ class ForkedCall(Generic[T]):
         self.process: Any = None
         self.done: tuple[str, Any] | None = None
         self.sent: Any = None
-        if can_fork():
+        if fork_is_safe():
             context = mp.get_context("fork")
             self.connection, child = context.Pipe()
             # not a daemon, so that it may fork children of its own; closed by its owner, and

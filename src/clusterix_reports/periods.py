@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -172,3 +172,13 @@ def choose_period(pipeline: Pipeline, asked: str | None, days: Iterable[dt.date]
             "no service-log row falls in any period of the default kind; give --period."
         )
     return found
+
+
+def resolve_periods(
+    pipeline: Pipeline, asked: Sequence[str], days: Iterable[dt.date] | None
+) -> tuple[Period, ...]:
+    """The periods a run reports on, resolved once: each one asked for (in the order given,
+    each once), else the default period for the service-log days `days`."""
+    if not asked:
+        return (choose_period(pipeline, None, days),)
+    return tuple(dict.fromkeys(choose_period(pipeline, text, None) for text in asked))

@@ -41,7 +41,7 @@ class StepRecord:
 
 
 @dataclass
-class FileRecord:
+class FileEntry:
     """An input or output file with its content hash and its size in rows or pages."""
 
     path: str
@@ -59,8 +59,8 @@ class RunRecord:
     pipeline_sha256: str
     period: dict[str, str]
     steps: list[StepRecord]
-    inputs: list[FileRecord]
-    outputs: list[FileRecord]
+    inputs: list[FileEntry]
+    outputs: list[FileEntry]
     schema_version: int = RUN_SCHEMA_VERSION
 
     def to_json(self) -> str:

@@ -189,8 +189,3 @@ def steps_by_status(action_plan: pd.DataFrame, period: Period) -> dict[str, int]
     """How many action-plan steps have each effective status at the period end."""
     counts = Counter(_effective_statuses(action_plan, period).tolist())
     return {status: n for status, n in counts.items() if isinstance(status, str)}
-
-
-def steps_with_status(action_plan: pd.DataFrame, period: Period, status: str) -> int:
-    """Action-plan steps whose effective status at the period end is `status`."""
-    return steps_by_status(action_plan, period).get(status, 0)

@@ -1,20 +1,18 @@
-"""The compute step: read the data/ tables, write the period's indicator and comparison tables."""
+"""The compute step: the ingested tables and a period in, the period's report tables out."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 
 from clusterix_reports.compute import indicators as ind
 from clusterix_reports.compute.compare import benchmark_comparison, peer_comparison, uptake_matrix
 from clusterix_reports.compute.definitions import BY_ID
-from clusterix_reports.compute.table import Tables, indicator_table
-from clusterix_reports.errors import PipelineError, UserError
-from clusterix_reports.periods import Period, choose_period, parse_period
+from clusterix_reports.compute.table import PeriodMap, Tables, indicator_table
+from clusterix_reports.errors import PipelineError
+from clusterix_reports.periods import Period, parse_period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.storage import read_arrow, write_parquet
 
 DATE_COLUMNS = {
     "service_log": ("date",),
@@ -24,37 +22,33 @@ DATE_COLUMNS = {
     "action_plan": ("planned_start", "planned_end", "actual_end"),
     "benchmark_scores": (),
 }
-
-
+# only what the indicators read of the service log: every period selects its rows again
 SERVICE_LOG_COLUMNS = ["cluster_id", "service_id", "date", "participants", "cost_eur"]
 
 
-def read_table(data_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """One ingested table (or some of its columns), dates as datetime64[ns]."""
-    path = data_dir / f"{name}.parquet"
-    if not path.is_file():
-        raise UserError(f"{path}: missing; run `clusterix-reports ingest` first.")
-    # text as Python objects: the indicators filter small frames hundreds of times, where
-    # numpy object arrays are several times faster than Arrow-backed strings
-    frame = read_arrow(path, columns).to_pandas()
-    for column in frame.columns:
-        if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object:
-            frame[column] = frame[column].astype(object)
-    for column in DATE_COLUMNS[name]:
-        frame[column] = frame[column].astype("datetime64[ns]")
-    return frame
+def compute_tables(datasets: dict[str, pd.DataFrame]) -> Tables:
+    """The ingested tables as compute reads them: text as Python objects, dates as datetime64.
 
-
-def load_tables(data_dir: Path) -> Tables:
-    """Every table compute needs."""
+    Text as objects: the indicators filter small frames hundreds of times, where numpy
+    object arrays are several times faster than Arrow-backed strings.
+    """
+    frames = {}
+    for name, columns in DATE_COLUMNS.items():
+        frame = datasets[name]
+        frame = frame[SERVICE_LOG_COLUMNS] if name == "service_log" else frame.copy(deep=False)
+        for column in frame.columns:
+            if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object:
+                frame[column] = frame[column].astype(object)
+        for column in columns:
+            frame[column] = frame[column].astype("datetime64[ns]")
+        frames[name] = frame
     return Tables(
-        # only what the indicators read: every period filters these rows again
-        service_log=read_table(data_dir, "service_log", SERVICE_LOG_COLUMNS),
-        clusters=read_table(data_dir, "clusters"),
-        services=read_table(data_dir, "services"),
-        projects=read_table(data_dir, "intercluster_projects"),
-        action_plan=read_table(data_dir, "action_plan"),
-        benchmark=read_table(data_dir, "benchmark_scores"),
+        service_log=frames["service_log"],
+        clusters=frames["clusters"],
+        services=frames["services"],
+        projects=frames["intercluster_projects"],
+        action_plan=frames["action_plan"],
+        benchmark=frames["benchmark_scores"],
     )
 
 
@@ -96,42 +90,23 @@ def project_table(tables: Tables, period: Period, programme_start: dt.date) -> p
     return projects
 
 
-def compute_step(
-    pipeline: Pipeline, data_dir: Path, asked: str | None
-) -> tuple[Period, dict[str, Path]]:
-    """Compute the period's tables and write them under reports/PERIOD/."""
+def compute_period(
+    tables: Tables, period: Period, pipeline: Pipeline, map_periods: PeriodMap | None = None
+) -> dict[str, pd.DataFrame]:
+    """The period's report tables, by dataset name: indicators, benchmark, peers, uptake,
+    steps and projects. `map_periods`: how the trend's periods are computed (in order)."""
     check_targets(pipeline)
-    tables = load_tables(data_dir)
-    period = choose_period(pipeline, asked, [d.date() for d in tables.service_log["date"].dropna()])
-    folder = pipeline.outputs / "reports" / period.id
-    outputs = {
-        "indicators": (
-            folder / f"indicators-{period.id}.parquet",
-            indicator_table(tables, period, pipeline),
+    trend = indicator_table(tables, period, pipeline, *([map_periods] if map_periods else []))
+    return {
+        "indicators": trend,
+        "benchmark": benchmark_comparison(
+            tables.benchmark, pipeline.programme.region, period, pipeline.benchmark_tolerance
         ),
-        "benchmark": (
-            folder / f"benchmark-{period.id}.parquet",
-            benchmark_comparison(
-                tables.benchmark, pipeline.programme.region, period, pipeline.benchmark_tolerance
-            ),
-        ),
-        "peers": (
-            folder / "tables" / f"peers-{period.id}.parquet",
-            peer_comparison(tables.service_log, tables.clusters, period),
-        ),
-        "uptake": (
-            folder / "tables" / f"uptake-{period.id}.parquet",
-            uptake_matrix(tables.service_log, period),
-        ),
-        "steps": (folder / "tables" / f"steps-{period.id}.parquet", step_table(tables, period)),
-        "projects": (
-            folder / "tables" / f"projects-{period.id}.parquet",
-            project_table(tables, period, pipeline.programme.start),
-        ),
+        "peers": peer_comparison(tables.service_log, tables.clusters, period),
+        "uptake": uptake_matrix(tables.service_log, period),
+        "steps": step_table(tables, period),
+        "projects": project_table(tables, period, pipeline.programme.start),
     }
-    for path, frame in outputs.values():
-        write_parquet(frame, None, path)
-    return period, {name: path for name, (path, _) in outputs.items()}
 
 
 def headline_summary(indicators: pd.DataFrame, period: Period) -> str:

@@ -79,75 +79,47 @@ def totals(tables: Tables, period: Period, pipeline: Pipeline) -> dict[str, floa
     return values
 
 
-def _per_label(
-    labels: np.ndarray, clusters: np.ndarray, weights: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per label position (-1: no label, left out): distinct clusters, rows, sum of weights."""
-    keep = labels >= 0
-    rows = np.bincount(labels[keep], minlength=size)
-    sums = np.bincount(labels[keep], weights=weights[keep], minlength=size)
-    both = keep & (clusters >= 0)
-    width = int(clusters.max()) + 1 if len(clusters) else 1
-    pairs = np.unique(labels[both].astype(np.int64) * width + clusters[both])
-    return np.bincount(pairs // width, minlength=size), rows, sums
+# the indicators also given per cluster type and per service: the same functions, each
+# applied to the rows of one breakdown value
+BROKEN_DOWN = {
+    "clusters_served": ind.clusters_served,
+    "service_uses": ind.service_uses,
+    "participants": ind.participants,
+}
 
 
-@dataclass(frozen=True)
-class LogCodes:
-    """The service log coded once for every period's breakdowns: each row's day, cluster
-    (as a number), participants, and position among each breakdown's labels (-1: none)."""
-
-    days: np.ndarray
-    clusters: np.ndarray
-    participants: np.ndarray
-    labels: dict[str, list[str]]
-    positions: dict[str, np.ndarray]
-
-
-def log_codes(tables: Tables) -> LogCodes:
-    """The service log's rows coded against the cluster types and the catalogue's services."""
-    log = tables.service_log
-    types = tables.clusters.set_index("cluster_id")["cluster_type"]
-    labels = {
+def breakdown_labels(tables: Tables) -> dict[str, list[str]]:
+    """The values each breakdown is given for, whether or not a period has rows for them."""
+    return {
         "cluster_type": sorted(tables.clusters["cluster_type"].dropna().unique()),
         "service": sorted(tables.services["service_id"].dropna().unique()),
     }
-    values = {
-        "cluster_type": log["cluster_id"].map(types).to_numpy(dtype=object),
-        "service": log["service_id"].to_numpy(dtype=object),
-    }
-    return LogCodes(
-        days=log["date"].to_numpy(dtype="datetime64[ns]"),
-        clusters=pd.factorize(log["cluster_id"].to_numpy(dtype=object))[0],
-        participants=log["participants"].fillna(0).to_numpy(dtype="float64"),
-        labels=labels,
-        positions={
-            name: pd.Index(labels[name], dtype=object).get_indexer(values[name]) for name in labels
-        },
-    )
+
+
+def with_cluster_type(tables: Tables) -> Tables:
+    """The tables with each service-log row's cluster type beside it (for the breakdowns)."""
+    types = tables.clusters.set_index("cluster_id")["cluster_type"]
+    log = tables.service_log.assign(cluster_type=tables.service_log["cluster_id"].map(types))
+    return replace(tables, service_log=log)
 
 
 def breakdowns(
-    tables: Tables, period: Period, codes: LogCodes | None = None
+    tables: Tables, period: Period, labels: dict[str, list[str]] | None = None
 ) -> list[tuple[str, str, str, float]]:
     """(indicator, breakdown, breakdown value, value) by cluster type and by service.
 
-    `codes`: the tables' `log_codes`, when many periods are broken down.
+    Each value is its indicator's own function over the period's rows of that breakdown
+    value. `tables`: as `with_cluster_type` gives them.
     """
-    codes = codes or log_codes(tables)
-    days = codes.days
-    inside = (days >= np.datetime64(period.start, "ns")) & (days <= np.datetime64(period.end, "ns"))
-    clusters, people = codes.clusters[inside], codes.participants[inside]
+    log = ind.uses_in(tables.service_log, period.start, period.end)
+    empty = log.iloc[0:0]
     rows = []
-    for breakdown, labels in codes.labels.items():
-        positions = codes.positions[breakdown][inside]
-        served, counted, summed = _per_label(positions, clusters, people, len(labels))
-        for i, label in enumerate(labels):
-            rows += [
-                ("clusters_served", breakdown, label, float(served[i])),
-                ("service_uses", breakdown, label, float(counted[i])),
-                ("participants", breakdown, label, float(summed[i])),
-            ]
+    for breakdown, values in (labels or breakdown_labels(tables)).items():
+        column = "service_id" if breakdown == "service" else breakdown
+        groups = dict(tuple(log.groupby(column, sort=False))) if len(log) else {}
+        for label in values:
+            group = groups.get(label, empty)
+            rows += [(i, breakdown, label, float(f(group, period))) for i, f in BROKEN_DOWN.items()]
     return rows
 
 
@@ -155,7 +127,7 @@ ValueRow = tuple[str, str, str | None, float | None]  # indicator, breakdown, it
 
 
 def period_rows(
-    tables: Tables, period: Period, pipeline: Pipeline, codes: LogCodes | None = None
+    tables: Tables, period: Period, pipeline: Pipeline, labels: dict[str, list[str]] | None = None
 ) -> list[ValueRow]:
     """Every indicator value of one period, totals then breakdowns.
 
@@ -165,7 +137,7 @@ def period_rows(
     rows: list[ValueRow] = [
         (k, "total", None, v) for k, v in totals(tables, period, pipeline).items()
     ]
-    return rows + breakdowns(tables, period, codes)
+    return rows + breakdowns(tables, period, labels)
 
 
 def row_values(rows: list[ValueRow], period: Period, pipeline: Pipeline) -> np.ndarray:
@@ -191,29 +163,36 @@ def target_for(pipeline: Pipeline, indicator_id: str, period: Period) -> float |
     return None
 
 
-def values_by_period(
-    tables: Tables, periods: list[Period], pipeline: Pipeline
-) -> tuple[list[ValueRow], dict[Period, np.ndarray]]:
-    """The rows of the first period, and the values of each period in that row order; half
-    of the periods in a child process, on the other core."""
-    from clusterix_reports.forked import ForkedCall
+PeriodMap = Callable[[Callable[[Period], np.ndarray], list[Period]], list[np.ndarray]]
 
+
+def _each(function: Callable[[Period], np.ndarray], periods: list[Period]) -> list[np.ndarray]:
+    return [function(p) for p in periods]
+
+
+def values_by_period(
+    tables: Tables, periods: list[Period], pipeline: Pipeline, map_periods: PeriodMap = _each
+) -> tuple[list[ValueRow], dict[Period, np.ndarray]]:
+    """The rows of the first period, and the values of each period in that row order.
+
+    `map_periods` applies a function to every period (the run spreads them over two cores).
+    """
     unique = list(dict.fromkeys(periods))
-    # made once for every period: the service log coded, the projects that can count at all
-    codes = log_codes(tables)
+    # made once for every period: the rows' cluster types, the projects that can count at all
+    labels = breakdown_labels(tables)
+    tables = with_cluster_type(tables)
     tables = replace(tables, projects=ind.countable_projects(tables.projects))
 
     def values(period: Period) -> np.ndarray:
-        return row_values(period_rows(tables, period, pipeline, codes), period, pipeline)
+        return row_values(period_rows(tables, period, pipeline, labels), period, pipeline)
 
-    with ForkedCall(lambda: [values(p) for p in unique[1::2]]).submit() as other:
-        rows = period_rows(tables, unique[0], pipeline, codes)
-        mine = {unique[0]: row_values(rows, unique[0], pipeline)}
-        mine |= {p: values(p) for p in unique[2::2]}
-        return rows, mine | dict(zip(unique[1::2], other.result(), strict=True))
+    rows = period_rows(tables, unique[0], pipeline, labels)
+    return rows, dict(zip(unique, map_periods(values, unique), strict=True))
 
 
-def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.DataFrame:
+def indicator_table(
+    tables: Tables, period: Period, pipeline: Pipeline, map_periods: PeriodMap = _each
+) -> pd.DataFrame:
     """The indicator table for `period` and each earlier period of its kind since the programme start."""
     named, start = pipeline.named_periods, pipeline.programme.start
     trend = trend_periods(period, start, named)
@@ -221,7 +200,7 @@ def indicator_table(tables: Tables, period: Period, pipeline: Pipeline) -> pd.Da
     related = {p: (previous_period(p, named), year_ago_period(p, named)) for p in trend}
     wanted = [*trend, *since_start.values()]
     wanted += [r for pair in related.values() for r in pair if r is not None and r.end >= start]
-    rows, computed = values_by_period(tables, wanted, pipeline)  # one row order for all
+    rows, computed = values_by_period(tables, wanted, pipeline, map_periods)  # one row order
     indicator_ids, breakdown_names, breakdown_values, _ = zip(*rows, strict=True)
 
     def values(p: Period | None) -> np.ndarray:

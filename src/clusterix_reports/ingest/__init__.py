@@ -22,7 +22,6 @@ from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
 from clusterix_reports.ingest.workers import UNCERTAIN, Job, WorkerPool
 from clusterix_reports.inventory import SAMPLE_MARKER, context_key, ingest_fingerprint, input_files
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.storage import write_json, write_parquet
 
 INGEST_SCHEMA_VERSION = 1
 REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
@@ -46,6 +45,15 @@ class IngestResult:
     files_reused: int = 0
     files_parsed: int = 0
     worker_peak_memory_mb: float = 0.0
+
+    def datasets(self) -> dict[str, Any]:
+        """What ingest writes, by catalogue name: the data tables and the ingest record."""
+        return {
+            **self.tables,
+            "rejected_rows": self.rejected,
+            "duplicate_rows": self.duplicates,
+            "ingest_record": self.record(),
+        }
 
     def record(self) -> dict[str, Any]:
         """The ingest.json record: files, sheets, counts and totals; paths relative to INPUTS."""
@@ -378,19 +386,3 @@ def require_reference(result: IngestResult) -> None:
                 "no row could be loaded",
             )
             raise ReferenceDataError(f"{first.path}: the {specs[name].label} is unusable ({why}).")
-
-
-def write_ingest(result: IngestResult, data_dir: Path) -> list[Path]:
-    """Write the data/ tables and ingest.json; each file replaced atomically."""
-    written = []
-    for name, frame in result.tables.items():
-        path = data_dir / f"{name}.parquet"
-        write_parquet(frame, SCHEMAS[name], path)
-        written.append(path)
-    for name, frame in (("rejected_rows", result.rejected), ("duplicate_rows", result.duplicates)):
-        path = data_dir / f"{name}.parquet"
-        write_parquet(frame, SCHEMAS[name], path)
-        written.append(path)
-    write_json(result.record(), data_dir / "ingest.json")
-    written.append(data_dir / "ingest.json")
-    return written

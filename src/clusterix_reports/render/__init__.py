@@ -1,1 +1,1 @@
-"""Render: the computed tables into the PDF progress report and the Excel workbook."""
+"""Render: the report model into the PDF progress report and the Excel workbook."""

@@ -1,25 +1,22 @@
-"""The computed tables of a period into one plain context for the report templates.
+"""The report model into one plain context for the report templates, section by section.
 
-Every number is formatted here; the templates only place text.
+Every number arrives computed in the model and is only formatted here; the templates
+only place text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import textwrap
 from typing import Any
 
 import pandas as pd
 
 from clusterix_reports import __version__
 from clusterix_reports.compute.definitions import DEFINITIONS
-from clusterix_reports.compute.indicators import pro_rata_budget_eur
-from clusterix_reports.periods import Period, parse_period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.render import charts
 from clusterix_reports.render import format as fmt
+from clusterix_reports.render.figures import chart_context
 from clusterix_reports.render.messages import Messages
-from clusterix_reports.render.sources import ReportData, inputs_fingerprint
+from clusterix_reports.report.model import ReportModel
 
 KEY_FIGURES = (
     "coverage_pct",
@@ -34,27 +31,16 @@ MAX_LISTED = 150  # files and projects listed in the PDF before it refers to the
 STEP_STATUSES = ("completed", "ongoing", "delayed", "not started")
 
 
-def _totals(indicators: pd.DataFrame, period_id: str) -> pd.DataFrame:
-    rows = indicators[(indicators["period"] == period_id) & (indicators["breakdown"] == "total")]
-    return rows.set_index("indicator_id")
-
-
-def _date(value: Any) -> dt.date | None:
-    return None if fmt.is_empty(value) else pd.Timestamp(value).date()
-
-
-def build_context(data: ReportData, pipeline: Pipeline, t: Messages) -> dict[str, Any]:
+def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[str, Any]:
     """Everything the templates show, formatted, plus the charts as SVG text."""
-    period = parse_period(data.period_id, pipeline.named_periods)
-    assert period is not None
     lang = t.language
-    totals = _totals(data.indicators, period.id)
+    totals = model.totals
     context: dict[str, Any] = {
         "lang": lang,
         "t": t,
-        "meta": _meta(pipeline, period, t, data),
+        "meta": _meta(pipeline, model, t),
         "summary": _summary(totals, lang, t),
-        "steps": _steps(data.steps, t),
+        "steps": _steps(model.steps, t),
         "indicators": _indicator_rows(totals, lang, t),
         "glossary": [
             {
@@ -66,24 +52,19 @@ def build_context(data: ReportData, pipeline: Pipeline, t: Messages) -> dict[str
             }
             for d in DEFINITIONS
         ],
-        "uptake": _uptake(data, lang, t),
-        "projects": _projects(data, lang),
-        "benchmark": _benchmark(data.benchmark, pipeline, lang, t),
-        "budget": _budget(totals, pipeline, period, lang, t),
-        "quality": _quality(data, lang, t),
-        "sources": _sources(data, pipeline),
+        "uptake": _uptake(model, lang, t),
+        "projects": _projects(model, lang),
+        "benchmark": _benchmark(model.benchmark, pipeline, lang, t),
+        "budget": _budget(model, pipeline, lang, t),
+        "quality": _quality(model, lang, t),
+        "sources": _sources(model, pipeline),
     }
-    context["charts"] = _charts(data, period, pipeline, t)
+    context["charts"] = chart_context(model, pipeline, t)
     return context
 
 
-def _meta(pipeline: Pipeline, period: Period, t: Messages, data: ReportData) -> dict[str, Any]:
-    named = [
-        name
-        for name, (s, e) in pipeline.named_periods.items()
-        if s <= period.start and period.end <= e
-    ]
-    programme = pipeline.programme
+def _meta(pipeline: Pipeline, model: ReportModel, t: Messages) -> dict[str, Any]:
+    period, programme = model.period, pipeline.programme
     return {
         "title": f"{t('doc.title')} {period.id} – {programme.name}",
         "author": programme.partner,
@@ -96,9 +77,9 @@ def _meta(pipeline: Pipeline, period: Period, t: Messages, data: ReportData) -> 
         "policy_instrument": programme.policy_instrument,
         "period_id": period.id,
         "period_dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
-        "reporting_periods": ", ".join(named),
-        "fingerprint": inputs_fingerprint(data.ingest),
-        "synthetic": bool(data.ingest.get("synthetic_sample")),
+        "reporting_periods": ", ".join(model.reporting_periods),
+        "fingerprint": model.inputs_fingerprint,
+        "synthetic": bool(model.ingest.get("synthetic_sample")),
         "version": __version__,
         "running_head": f"{programme.name} · {period.id}",
     }
@@ -125,15 +106,6 @@ def _summary(totals: pd.DataFrame, lang: str, t: Messages) -> dict[str, Any]:
             }
             for key in KEY_FIGURES
         ],
-    }
-
-
-def _key_figure(row: pd.Series, key: str, lang: str, t: Messages) -> dict[str, str]:
-    digits = 1 if row["unit"] == "%" else 0
-    return {
-        "label": t.indicator_label(key),
-        "value": fmt.by_unit(row["value"], row["unit"], lang),
-        "change": fmt.signed(row["change_abs"], lang, digits),
     }
 
 
@@ -176,25 +148,16 @@ def _steps(steps: pd.DataFrame, t: Messages) -> list[dict[str, str]]:
     ]
 
 
-def _uptake(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
-    services = data.services.sort_values("service_id")
-    ids = services["service_id"].tolist()
-    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
-    counts = data.uptake.pivot_table(
-        index="cluster_id", columns="service_id", values="service_uses", aggfunc="sum", fill_value=0
-    )
-    counts = counts.reindex(columns=ids, fill_value=0)
-    rows = []
-    for cluster_id in sorted(counts.index, key=lambda c: names.get(c, c)):
-        values = counts.loc[cluster_id]
-        rows.append(
-            {
-                "name": names.get(cluster_id, cluster_id),
-                "cells": [fmt.number(v, lang) if v else "" for v in values],
-                "total": fmt.number(values.sum(), lang),
-            }
-        )
-    column_totals = [fmt.number(counts[s].sum(), lang) for s in ids]
+def _uptake(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
+    counts = model.uptake
+    rows = [
+        {
+            "name": model.cluster_names.get(cluster_id, cluster_id),
+            "cells": [fmt.number(v, lang) if v else "" for v in values],
+            "total": fmt.number(values.sum(), lang),
+        }
+        for cluster_id, values in counts.iterrows()
+    ]
     peers = [
         {
             "name": p.name,
@@ -205,22 +168,20 @@ def _uptake(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
             "median": fmt.number(p.peer_median, lang, 1),
             "ratio": fmt.number(p.peer_ratio, lang, 2),
         }
-        for p in data.peers.itertuples(index=False)
+        for p in model.peers.itertuples(index=False)
     ]
     return {
-        "service_ids": ids,
-        "service_legend": [
-            {"id": s.service_id, "name": s.name} for s in services.itertuples(index=False)
-        ],
+        "service_ids": list(model.service_ids),
+        "service_legend": [{"id": s, "name": model.service_names[s]} for s in model.service_ids],
         "rows": rows,
-        "column_totals": column_totals,
+        "column_totals": [fmt.number(counts[s].sum(), lang) for s in model.service_ids],
         "total": fmt.number(counts.to_numpy().sum(), lang),
         "peers": peers,
     }
 
 
-def _projects(data: ReportData, lang: str) -> dict[str, Any]:
-    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
+def _projects(model: ReportModel, lang: str) -> dict[str, Any]:
+    names = model.cluster_names
 
     def rows(frame: pd.DataFrame) -> list[dict[str, str]]:
         frame = frame.sort_values(["approved_on", "project_id"])
@@ -236,8 +197,8 @@ def _projects(data: ReportData, lang: str) -> dict[str, Any]:
             for p in frame.itertuples(index=False)
         ]
 
-    in_period = data.projects[data.projects["approved_in_period"]]
-    cumulative = data.projects[data.projects["counted_cumulative"]]
+    in_period = model.projects[model.projects["approved_in_period"]]
+    cumulative = model.projects[model.projects["counted_cumulative"]]
     return {
         "in_period": rows(in_period.head(MAX_LISTED)),
         "in_period_count": len(in_period),
@@ -270,26 +231,26 @@ def _benchmark(bench: pd.DataFrame, pipeline: Pipeline, lang: str, t: Messages) 
     }
 
 
-def _budget(
-    totals: pd.DataFrame, pipeline: Pipeline, period: Period, lang: str, t: Messages
-) -> dict[str, Any]:
+def _budget(model: ReportModel, pipeline: Pipeline, lang: str, t: Messages) -> dict[str, Any]:
     low, high = pipeline.budget_yearly_eur
+    period_low, period_high = model.budget_pro_rata_eur
+    totals = model.totals
     return {
         "note": t(
             "text.budget_note",
             low=fmt.number(low, lang),
             high=fmt.number(high, lang),
-            days=period.days,
-            period_low=fmt.number(pro_rata_budget_eur(low, period), lang),
-            period_high=fmt.number(pro_rata_budget_eur(high, period), lang),
+            days=model.period.days,
+            period_low=fmt.number(period_low, lang),
+            period_high=fmt.number(period_high, lang),
         ),
         "spend": fmt.euro(totals.loc["spend_eur", "value"], lang),
         "use": fmt.percent(totals.loc["budget_use_pct", "value"], lang),
     }
 
 
-def _quality(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
-    record = data.ingest
+def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
+    record = model.ingest
     files = []
     for f in record["files"]:
         sheets = [s for s in f["sheets"] if s["status"] == "read"]
@@ -308,22 +269,15 @@ def _quality(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
                 "rejected": fmt.number(sum(s["rows_rejected"] for s in f["sheets"]), lang),
             }
         )
-    rejected = data.rejected
-    managers = sorted(
-        set(data.service_log_managers.index)
-        | set(rejected["account_manager"].fillna(""))
-        | set(data.duplicates["account_manager"].fillna(""))
-    )
+    rejected = model.rejected
     by_manager = [
         {
-            "name": m or t("text.no_manager"),
-            "loaded": fmt.number(data.service_log_managers.get(m, 0), lang),
-            "duplicate": fmt.number(
-                (data.duplicates["account_manager"].fillna("") == m).sum(), lang
-            ),
-            "rejected": fmt.number((rejected["account_manager"].fillna("") == m).sum(), lang),
+            "name": m.name or t("text.no_manager"),
+            "loaded": fmt.number(m.loaded, lang),
+            "duplicate": fmt.number(m.duplicate, lang),
+            "rejected": fmt.number(m.rejected, lang),
         }
-        for m in managers
+        for m in model.managers
     ]
     totals = record["totals"]
     return {
@@ -362,7 +316,7 @@ def _quality(data: ReportData, lang: str, t: Messages) -> dict[str, Any]:
     }
 
 
-def _sources(data: ReportData, pipeline: Pipeline) -> dict[str, Any]:
+def _sources(model: ReportModel, pipeline: Pipeline) -> dict[str, Any]:
     return {
         "files": [
             {
@@ -371,151 +325,9 @@ def _sources(data: ReportData, pipeline: Pipeline) -> dict[str, Any]:
                 "status": f["status"],
                 "rows": str(sum(s["rows_read"] for s in f["sheets"])),
             }
-            for f in data.ingest["files"]
+            for f in model.ingest["files"]
         ],
         "pipeline": pipeline.path.name,
         "pipeline_sha256": pipeline.sha256,
         "version": __version__,
     }
-
-
-def _wrap(label: str, width: int = 34) -> str:
-    """A long axis label on at most two lines."""
-    lines = textwrap.wrap(label, width)
-    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
-
-
-def _charts(
-    data: ReportData, period: Period, pipeline: Pipeline, t: Messages
-) -> dict[str, dict[str, str]]:
-    ind = data.indicators
-    periods = list(dict.fromkeys(ind["period"]))
-    kind = t(f"chart.kind_{period.kind}")
-
-    by_key = {  # (indicator, breakdown, breakdown value or None for totals, period) -> value
-        (i, b, None if b == "total" else v, p): x
-        for i, b, v, p, x in zip(
-            ind["indicator_id"],
-            ind["breakdown"],
-            ind["breakdown_value"],
-            ind["period"],
-            ind["value"],
-            strict=True,
-        )
-        if x == x  # an empty value (NaN) is drawn as 0
-    }
-
-    def series(indicator: str, breakdown: str, value: str | None) -> list[float]:
-        return [float(by_key.get((indicator, breakdown, value, p), 0.0)) for p in periods]
-
-    trend = {
-        t("chart.total"): series("clusters_served", "total", None),
-        t.status("spearhead"): series("clusters_served", "cluster_type", "spearhead"),
-        t.status("ibn"): series("clusters_served", "cluster_type", "ibn"),
-    }
-    last = {
-        k: int(v[-1]) for k, v in zip(("total", "spearhead", "ibn"), trend.values(), strict=True)
-    }
-    service_ids = sorted(data.services["service_id"])
-    service_names = dict(zip(data.services["service_id"], data.services["name"], strict=True))
-    uses = {
-        _wrap(f"{s}: {service_names.get(s, s)}", 24): series("service_uses", "service", s)
-        for s in service_ids
-    }
-    steps = [
-        (
-            _wrap(f"{s.step}. {s.title}"),
-            _date(s.planned_start),
-            _date(s.planned_end),
-            _date(s.actual_end),
-        )
-        for s in data.steps.itertuples(index=False)
-    ]
-    bench = data.benchmark.dropna(subset=["score"])
-    counts = bench["position"].value_counts()
-    drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t)
-    return {
-        "trend": {
-            "svg": drawn["trend"],
-            "alt": t("chart.trend_alt", kind=kind, first=periods[0], last=periods[-1], **last),
-            "title": t("chart.trend_title"),
-        },
-        "uses": {
-            "svg": drawn["uses"],
-            "alt": t(
-                "chart.uses_alt",
-                kind=kind,
-                first=periods[0],
-                last=periods[-1],
-                total=int(sum(v[-1] for v in uses.values())),
-            ),
-            "title": t("chart.uses_title"),
-        },
-        "timeline": {
-            "svg": drawn["timeline"],
-            "alt": t("chart.timeline_alt", steps=len(steps), period=period.id),
-            "title": t("chart.timeline_title"),
-        }
-        if steps
-        else None,
-        "benchmark": {
-            "svg": drawn["benchmark"],
-            "alt": t(
-                "chart.benchmark_alt",
-                region=pipeline.programme.region,
-                above=int(counts.get("above", 0)),
-                around=int(counts.get("around", 0)),
-                below=int(counts.get("below", 0)),
-            ),
-            "title": t("chart.benchmark_title"),
-        }
-        if len(bench)
-        else None,
-    }
-
-
-def _draw_charts(
-    periods: list[str],
-    trend: dict[str, list[float]],
-    uses: dict[str, list[float]],
-    steps: list[tuple],
-    bench: pd.DataFrame,
-    period: Period,
-    pipeline: Pipeline,
-    t: Messages,
-) -> dict[str, str]:
-    """The four charts as SVG ("" where there is nothing to draw)."""
-    drawn = {
-        "trend": charts.trend_lines(
-            periods,
-            trend,
-            t("chart.trend_title"),
-            t("chart.axis_period"),
-            t("chart.axis_clusters"),
-        ),
-        "uses": charts.small_multiples(
-            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
-        ),
-        "timeline": "",
-        "benchmark": "",
-    }
-    if steps:
-        drawn["timeline"] = charts.timeline(
-            steps,
-            (period.start, period.end),
-            t("chart.timeline_title"),
-            t("chart.axis_date"),
-            (t("chart.planned"), t("chart.completed"), period.id),
-        )
-    if len(bench):
-        drawn["benchmark"] = charts.benchmark_dots(
-            bench["criterion"].tolist(),
-            bench["score"].tolist(),
-            bench["portfolio_mean"].tolist(),
-            bench["portfolio_median"].tolist(),
-            pipeline.benchmark_tolerance,
-            t("chart.benchmark_title"),
-            t("chart.axis_score"),
-            (t("chart.region_score"), t("chart.mean"), t("chart.median"), t("chart.band")),
-        )
-    return drawn

@@ -1,25 +1,20 @@
-"""The render step: the period's computed tables into the PDF report (and the workbook).
+"""The render step: the report model into the PDF report and the workbook, as bytes.
 
-It has two halves. `prepare_layout` reads the period's tables and computes everything the
-report shows, as plain values (pandas is needed here). `lay_out` turns those into the
-PDF with WeasyPrint, attaches the workbook it is handed and writes both (no pandas
-here). A run hands the second half to a child process that imported WeasyPrint and
-compiled the template while ingest and compute ran, and builds the workbook itself while
-the child lays out the PDF.
+It has two halves. `prepare_layout` formats the report model into the templates' context
+(pandas is needed here). `lay_out` turns that into the PDF with WeasyPrint and attaches
+the workbook it is handed (no pandas here). Both return bytes; the runner writes them.
+How the halves share the cores is the runner's business (run/overlap.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clusterix_reports.periods import choose_period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.pdf import (
     PDF_VARIANT,
@@ -30,10 +25,9 @@ from clusterix_reports.render.pdf import (
 )
 from clusterix_reports.render.weasyprint_import import import_weasyprint
 from clusterix_reports.resources import templates_dir
-from clusterix_reports.storage import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from clusterix_reports.render.sources import ReportData
+    from clusterix_reports.report.model import ReportModel
 
 
 def creation_time(period_end: dt.date) -> dt.datetime:
@@ -42,25 +36,6 @@ def creation_time(period_end: dt.date) -> dt.datetime:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return dt.datetime.combine(period_end, dt.time(), tzinfo=dt.UTC)
-
-
-def report_paths(pipeline: Pipeline, period_id: str) -> dict[str, Path]:
-    """Where the period's workbook and PDF are written."""
-    folder = pipeline.outputs / "reports" / period_id
-    return {
-        "workbook": folder / f"indicators-{period_id}.xlsx",
-        "pdf": folder / f"progress-report-{period_id}.pdf",
-    }
-
-
-@dataclass
-class Rendered:
-    """What the render step wrote."""
-
-    pdf: Path
-    workbook: Path
-    pages: int
-    rows_in: int
 
 
 WARM_UP_PAGE = (
@@ -89,54 +64,45 @@ def preload(pipeline: Pipeline) -> None:
 
 @dataclass(frozen=True)
 class Layout:
-    """What laying out the report needs, as plain values: the templates' context and where
-    the period's outputs go."""
+    """What laying out the report needs, as plain values: the templates' context, the
+    workbook's file name and the documents' creation time."""
 
     pipeline: Pipeline
-    period_id: str
     context: dict[str, Any]
+    workbook_name: str
     created: dt.datetime
-    rows_in: int
 
 
-def prepare_layout(pipeline: Pipeline, period_id: str) -> tuple[Layout, ReportData]:
-    """Read the period's tables and compute every number, label and chart the report shows;
-    also the tables themselves, for the workbook."""
+def prepare_layout(model: ReportModel, pipeline: Pipeline, workbook_name: str) -> Layout:
+    """Format every number, label and chart of the report model for the templates."""
     from clusterix_reports.render.context import build_context
     from clusterix_reports.render.messages import load_messages
-    from clusterix_reports.render.sources import read_report_data
 
     messages = load_messages(templates_dir(pipeline), pipeline.language)
-    data = read_report_data(pipeline.outputs, period_id)
-    created = creation_time(choose_period(pipeline, period_id, None).end)
-    context = build_context(data, pipeline, messages)
+    created = creation_time(model.period.end)
+    context = build_context(model, pipeline, messages)
     context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Layout(pipeline, period_id, context, created, len(data.indicators)), data
+    return Layout(pipeline, context, workbook_name, created)
 
 
-def workbook_bytes(data: ReportData, layout: Layout) -> bytes:
+def workbook_bytes(model: ReportModel, layout: Layout) -> bytes:
     """The period's workbook (openpyxl: imported where it is needed)."""
     from clusterix_reports.render.workbook import build_workbook
 
-    return build_workbook(data, layout.pipeline, layout.created)
+    return build_workbook(model, layout.pipeline, layout.created, layout.context["t"])
 
 
-def lay_out(layout: Layout, workbook: Callable[[], bytes]) -> Rendered:
-    """Write the PDF, with the workbook attached, and the workbook.
+def lay_out(layout: Layout, workbook: Callable[[], bytes]) -> tuple[bytes, int]:
+    """The PDF's bytes, with the workbook attached, and its number of pages.
 
     `workbook` is asked for once the PDF is laid out, when it is attached: a run builds it
     in another process meanwhile.
     """
     pipeline, context = layout.pipeline, layout.context
     templates = templates_dir(pipeline)
-    paths = report_paths(pipeline, layout.period_id)
-    book = functools.cache(workbook)
     charts = {name: chart["svg"] for name, chart in context["charts"].items() if chart}
     html = render_html(templates, context)
-    attached = (paths["workbook"].name, book, context["t"]("text.attachment"))
-    pdf, pages = write_pdf(
+    attached = (layout.workbook_name, workbook, context["t"]("text.attachment"))
+    return write_pdf(
         html, charts, templates, layout.created, attached, pipeline.limits.render_seconds
     )
-    atomic_write_bytes(paths["workbook"], book())
-    atomic_write_bytes(paths["pdf"], pdf)
-    return Rendered(paths["pdf"], paths["workbook"], pages, layout.rows_in)

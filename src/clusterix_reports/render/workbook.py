@@ -27,7 +27,8 @@ from clusterix_reports.render.excel import (
     table_sheet,
     workbook_bytes,
 )
-from clusterix_reports.render.sources import ReportData, inputs_fingerprint
+from clusterix_reports.render.messages import Messages
+from clusterix_reports.report.model import ReportModel
 
 HEADLINE = (
     "clusters_served",
@@ -52,61 +53,48 @@ def _value_format(unit: str) -> str:
     return {"%": PERCENT, "EUR": EURO}.get(unit, INTEGER)
 
 
-def build_workbook(data: ReportData, pipeline: Pipeline, created: dt.datetime) -> bytes:
+def build_workbook(
+    model: ReportModel, pipeline: Pipeline, created: dt.datetime, t: Messages
+) -> bytes:
     """The workbook's bytes (identical for identical inputs)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _about(workbook, data, pipeline)
-    _indicators(workbook, data)
-    _trend(workbook, data)
-    _uptake(workbook, data)
-    _clusters(workbook, data)
-    _projects(workbook, data)
-    _action_plan(workbook, data)
-    _benchmark(workbook, data)
-    _data_quality(workbook, data)
-    _sources(workbook, data, pipeline)
+    _about(workbook, model, pipeline, t)
+    _indicators(workbook, model)
+    _trend(workbook, model, t)
+    _uptake(workbook, model, t)
+    _clusters(workbook, model)
+    _projects(workbook, model)
+    _action_plan(workbook, model)
+    _benchmark(workbook, model)
+    _data_quality(workbook, model)
+    _sources(workbook, model, pipeline)
     return workbook_bytes(workbook, created)
 
 
-def _about(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
+def _about(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages) -> None:
     ws = workbook.create_sheet("About")
-    p = pipeline.programme
-    named = ", ".join(
-        n
-        for n, (s, e) in pipeline.named_periods.items()
-        if data.period_id == n or (s <= _period_start(data) and _period_end(data) <= e)
-    )
+    p, period = pipeline.programme, model.period
+    named = ", ".join(model.reporting_periods)
+    synthetic = model.ingest.get("synthetic_sample")
+    guide = t("workbook.guide").splitlines()
     rows = [
-        ("Programme", p.name),
-        ("Partner organisation", p.partner),
-        ("Region", p.region),
-        ("Policy instrument", p.policy_instrument),
-        ("Period", data.period_id),
-        ("Period start", _period_start(data)),
-        ("Period end", _period_end(data)),
-        ("Reporting period", named or None),
-        ("Inputs fingerprint", inputs_fingerprint(data.ingest)),
-        (
-            "Synthetic sample",
-            "yes: fictional data" if data.ingest.get("synthetic_sample") else "no",
-        ),
-        ("Pipeline file", pipeline.path.name),
-        ("Pipeline sha256", pipeline.sha256),
-        ("clusterix-reports version", __version__),
+        (t("workbook.programme"), p.name),
+        (t("workbook.partner"), p.partner),
+        (t("workbook.region"), p.region),
+        (t("workbook.policy_instrument"), p.policy_instrument),
+        (t("workbook.period"), period.id),
+        (t("workbook.period_start"), period.start),
+        (t("workbook.period_end"), period.end),
+        (t("workbook.reporting_period"), named or None),
+        (t("workbook.fingerprint"), model.inputs_fingerprint),
+        (t("workbook.synthetic"), t("workbook.synthetic_yes") if synthetic else t("text.no")),
+        (t("workbook.pipeline_file"), pipeline.path.name),
+        (t("workbook.pipeline_sha256"), pipeline.sha256),
+        (t("workbook.version"), __version__),
         (None, None),
-        (
-            "How to read this workbook",
-            "Indicators: every indicator of the period and each earlier period of its "
-            "kind (breakdown 'total' is the headline; empty cells could not be computed).",
-        ),
-        (None, "Trend: the headline indicators per period, with a chart of clusters served."),
-        (None, "Uptake, Clusters, Projects, Action plan, Benchmark: the views of the PDF report."),
-        (None, "Data quality: every rejected row, by account manager, with what to fix."),
-        (
-            None,
-            "Sources: every input file with its sha256, so each figure can be traced to its file.",
-        ),
+        (t("workbook.how_to_read"), guide[0]),
+        *((None, line) for line in guide[1:]),
     ]
     for r, (key, value) in enumerate(rows, start=1):
         put(ws.cell(row=r, column=1), key)
@@ -118,19 +106,7 @@ def _about(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
     ws.freeze_panes = "A2"
 
 
-def _period_rows(data: ReportData) -> pd.DataFrame:
-    return data.indicators[data.indicators["period"] == data.period_id]
-
-
-def _period_start(data: ReportData) -> dt.date:
-    return pd.Timestamp(_period_rows(data)["period_start"].iloc[0]).date()
-
-
-def _period_end(data: ReportData) -> dt.date:
-    return pd.Timestamp(_period_rows(data)["period_end"].iloc[0]).date()
-
-
-def _indicators(workbook: Workbook, data: ReportData) -> None:
+def _indicators(workbook: Workbook, model: ReportModel) -> None:
     columns = [
         Column("indicator_id"),
         Column("label"),
@@ -150,7 +126,7 @@ def _indicators(workbook: Workbook, data: ReportData) -> None:
         Column("cumulative_value"),
     ]
     rows = []
-    for r in data.indicators.itertuples(index=False):
+    for r in model.indicators.itertuples(index=False):
         scale = _pct if r.unit == "%" else (lambda v: v)
         rows.append(
             [
@@ -173,14 +149,14 @@ def _indicators(workbook: Workbook, data: ReportData) -> None:
             ]
         )
     ws = table_sheet(workbook, "Indicators", columns, rows, table_name="Indicators")
-    for offset, r in enumerate(data.indicators.itertuples(index=False), start=2):
+    for offset, r in enumerate(model.indicators.itertuples(index=False), start=2):
         number_format = _value_format(r.unit)
         for column in (8, 10, 11, 12, 14, 16):
             ws.cell(row=offset, column=column).number_format = number_format
 
 
-def _trend(workbook: Workbook, data: ReportData) -> None:
-    totals = data.indicators[data.indicators["breakdown"] == "total"]
+def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:
+    totals = model.indicators[model.indicators["breakdown"] == "total"]
     periods = list(dict.fromkeys(totals["period"]))
     columns = [Column("indicator"), Column("unit"), *(Column(p, None, 9) for p in periods)]
     rows = []
@@ -197,9 +173,9 @@ def _trend(workbook: Workbook, data: ReportData) -> None:
         for c in range(3, 3 + len(periods)):
             ws.cell(row=r, column=c).number_format = _value_format(BY_ID[indicator].unit)
     chart = LineChart()
-    chart.title = "Clusters served per period"
-    chart.y_axis.title = "Clusters (number)"
-    chart.x_axis.title = "Period"
+    chart.title = t("workbook.trend_title")
+    chart.y_axis.title = t("workbook.trend_axis_clusters")
+    chart.x_axis.title = t("workbook.trend_axis_period")
     chart.height, chart.width = 8, 24
     values = Reference(ws, min_col=3, max_col=2 + len(periods), min_row=2, max_row=2)
     chart.add_data(values, from_rows=True, titles_from_data=False)
@@ -209,32 +185,34 @@ def _trend(workbook: Workbook, data: ReportData) -> None:
     ws.add_chart(chart, f"A{len(HEADLINE) + 4}")
 
 
-def _uptake(workbook: Workbook, data: ReportData) -> None:
-    services = sorted(data.services["service_id"])
-    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
-    counts = data.uptake.pivot_table(
-        index="cluster_id", columns="service_id", values="service_uses", aggfunc="sum", fill_value=0
-    ).reindex(columns=services, fill_value=0)
+def _uptake(workbook: Workbook, model: ReportModel, t: Messages) -> None:
+    services, names = list(model.service_ids), model.cluster_names
     columns = [
         Column("cluster_id"),
         Column("cluster"),
         *(Column(s, INTEGER) for s in services),
         Column("total", INTEGER),
     ]
+    counts = model.uptake
     rows = [
-        [c, names.get(c, c), *(int(v) for v in counts.loc[c]), int(counts.loc[c].sum())]
-        for c in sorted(counts.index, key=lambda c: names.get(c, c))
+        [c, names.get(c, c), *(int(v) for v in values), int(values.sum())]
+        for c, values in counts.iterrows()
     ]
     rows.append(
-        ["", "Total", *(int(counts[s].sum()) for s in services), int(counts.to_numpy().sum())]
+        [
+            "",
+            t("workbook.total"),
+            *(int(counts[s].sum()) for s in services),
+            int(counts.to_numpy().sum()),
+        ]
     )
     ws = table_sheet(workbook, "Uptake", columns, rows, table_name="Uptake")
     for c in range(1, len(columns) + 1):
         ws.cell(row=len(rows) + 1, column=c).font = BOLD
 
 
-def _clusters(workbook: Workbook, data: ReportData) -> None:
-    registry = data.clusters.set_index("cluster_id")
+def _clusters(workbook: Workbook, model: ReportModel) -> None:
+    registry = model.clusters.set_index("cluster_id")
     columns = [
         Column("cluster_id"),
         Column("name"),
@@ -262,13 +240,13 @@ def _clusters(workbook: Workbook, data: ReportData) -> None:
             registry.loc[p.cluster_id, "recognised_from"],
             registry.loc[p.cluster_id, "funding_end"],
         ]
-        for p in data.peers.itertuples(index=False)
+        for p in model.peers.itertuples(index=False)
     ]
     table_sheet(workbook, "Clusters", columns, rows, table_name="Clusters")
 
 
-def _projects(workbook: Workbook, data: ReportData) -> None:
-    names = dict(zip(data.clusters["cluster_id"], data.clusters["name"], strict=True))
+def _projects(workbook: Workbook, model: ReportModel) -> None:
+    names = model.cluster_names
     columns = [
         Column("project_id"),
         Column("title"),
@@ -302,16 +280,16 @@ def _projects(workbook: Workbook, data: ReportData) -> None:
             p.source_sheet,
             p.source_row,
         ]
-        for p in data.projects.itertuples(index=False)
+        for p in model.projects.itertuples(index=False)
     ]
     table_sheet(workbook, "Projects", columns, rows, table_name="Projects")
 
 
-def _action_plan(workbook: Workbook, data: ReportData) -> None:
+def _action_plan(workbook: Workbook, model: ReportModel) -> None:
     frame_sheet(
         workbook,
         "Action plan",
-        data.steps,
+        model.steps,
         "ActionPlan",
         {
             "step": None,
@@ -327,11 +305,11 @@ def _action_plan(workbook: Workbook, data: ReportData) -> None:
     )
 
 
-def _benchmark(workbook: Workbook, data: ReportData) -> None:
+def _benchmark(workbook: Workbook, model: ReportModel) -> None:
     frame_sheet(
         workbook,
         "Benchmark",
-        data.benchmark,
+        model.benchmark,
         "Benchmark",
         {
             "criterion": None,
@@ -346,7 +324,7 @@ def _benchmark(workbook: Workbook, data: ReportData) -> None:
     )
 
 
-def _data_quality(workbook: Workbook, data: ReportData) -> None:
+def _data_quality(workbook: Workbook, model: ReportModel) -> None:
     columns = [
         Column("account_manager"),
         Column("file"),
@@ -358,7 +336,7 @@ def _data_quality(workbook: Workbook, data: ReportData) -> None:
         Column("message", width=90),
         Column("other_problems"),
     ]
-    rejected = data.rejected.assign(_manager=data.rejected["account_manager"].fillna(""))
+    rejected = model.rejected.assign(_manager=model.rejected["account_manager"].fillna(""))
     rejected = rejected.sort_values(
         ["_manager", "source_file", "source_sheet", "source_row"], kind="stable"
     )
@@ -379,7 +357,7 @@ def _data_quality(workbook: Workbook, data: ReportData) -> None:
     table_sheet(workbook, "Data quality", columns, rows, table_name="DataQuality")
 
 
-def _sources(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
+def _sources(workbook: Workbook, model: ReportModel, pipeline: Pipeline) -> None:
     columns = [
         Column("path"),
         Column("format"),
@@ -403,7 +381,7 @@ def _sources(workbook: Workbook, data: ReportData, pipeline: Pipeline) -> None:
                 for k in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")
             ),
         ]
-        for f in data.ingest["files"]
+        for f in model.ingest["files"]
     ]
     rows.append(
         [

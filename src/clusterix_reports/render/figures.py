@@ -1,0 +1,125 @@
+"""The report's figures: the model's chart series drawn as SVG, with titles and text alternatives."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from clusterix_reports.periods import Period
+from clusterix_reports.pipeline import Pipeline
+from clusterix_reports.render import charts
+from clusterix_reports.render.messages import Messages
+from clusterix_reports.report.model import ReportModel
+
+
+def _wrap(label: str, width: int = 34) -> str:
+    """A long axis label on at most two lines."""
+    lines = textwrap.wrap(label, width)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def chart_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[str, Any]:
+    """Each chart's SVG, title and text alternative (None where there is nothing to draw)."""
+    period, periods = model.period, list(model.trend_periods)
+    kind = t(f"chart.kind_{period.kind}")
+    trend = {
+        t("chart.total"): model.trend["total"],
+        t.status("spearhead"): model.trend["spearhead"],
+        t.status("ibn"): model.trend["ibn"],
+    }
+    last = {key: int(values[-1]) for key, values in model.trend.items()}
+    uses = {
+        _wrap(f"{s}: {model.service_names.get(s, s)}", 24): model.uses_by_service[s]
+        for s in model.service_ids
+    }
+    steps = [(_wrap(s.label), s.planned_start, s.planned_end, s.actual_end) for s in model.timeline]
+    bench = model.benchmark.dropna(subset=["score"])
+    counts = bench["position"].value_counts()
+    drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t)
+    return {
+        "trend": {
+            "svg": drawn["trend"],
+            "alt": t("chart.trend_alt", kind=kind, first=periods[0], last=periods[-1], **last),
+            "title": t("chart.trend_title"),
+        },
+        "uses": {
+            "svg": drawn["uses"],
+            "alt": t(
+                "chart.uses_alt",
+                kind=kind,
+                first=periods[0],
+                last=periods[-1],
+                total=int(sum(v[-1] for v in uses.values())),
+            ),
+            "title": t("chart.uses_title"),
+        },
+        "timeline": {
+            "svg": drawn["timeline"],
+            "alt": t("chart.timeline_alt", steps=len(steps), period=period.id),
+            "title": t("chart.timeline_title"),
+        }
+        if steps
+        else None,
+        "benchmark": {
+            "svg": drawn["benchmark"],
+            "alt": t(
+                "chart.benchmark_alt",
+                region=pipeline.programme.region,
+                above=int(counts.get("above", 0)),
+                around=int(counts.get("around", 0)),
+                below=int(counts.get("below", 0)),
+            ),
+            "title": t("chart.benchmark_title"),
+        }
+        if len(bench)
+        else None,
+    }
+
+
+def _draw_charts(
+    periods: list[str],
+    trend: dict[str, list[float]],
+    uses: dict[str, list[float]],
+    steps: list[tuple],
+    bench: pd.DataFrame,
+    period: Period,
+    pipeline: Pipeline,
+    t: Messages,
+) -> dict[str, str]:
+    """The four charts as SVG ("" where there is nothing to draw)."""
+    drawn = {
+        "trend": charts.trend_lines(
+            periods,
+            trend,
+            t("chart.trend_title"),
+            t("chart.axis_period"),
+            t("chart.axis_clusters"),
+        ),
+        "uses": charts.small_multiples(
+            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
+        ),
+        "timeline": "",
+        "benchmark": "",
+    }
+    if steps:
+        drawn["timeline"] = charts.timeline(
+            steps,
+            (period.start, period.end),
+            t("chart.timeline_title"),
+            t("chart.axis_date"),
+            (t("chart.planned"), t("chart.completed"), period.id),
+        )
+    if len(bench):
+        drawn["benchmark"] = charts.benchmark_dots(
+            bench["criterion"].tolist(),
+            bench["score"].tolist(),
+            bench["portfolio_mean"].tolist(),
+            bench["portfolio_median"].tolist(),
+            pipeline.benchmark_tolerance,
+            t("chart.benchmark_title"),
+            t("chart.axis_score"),
+            (t("chart.region_score"), t("chart.mean"), t("chart.median"), t("chart.band")),
+        )
+    return drawn

@@ -1,0 +1,182 @@
+"""One report model: every figure a period's reports show, computed once from the tables.
+
+The PDF's context, the workbook (and any later edition) read this model and only format
+it; none of them computes a figure of its own. It is built from the datasets compute and
+ingest wrote, never from ingest's insides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from clusterix_reports.compute.indicators import pro_rata_budget_eur
+from clusterix_reports.periods import Period
+from clusterix_reports.pipeline import Pipeline
+
+TREND_BREAKDOWNS = (("total", "total", None), ("spearhead", "cluster_type", "spearhead"))
+TREND_BREAKDOWNS += (("ibn", "cluster_type", "ibn"),)
+
+
+@dataclass(frozen=True)
+class ManagerCounts:
+    """An account manager's rows: loaded, set aside as duplicates, rejected ("" for none)."""
+
+    name: str
+    loaded: int
+    duplicate: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """An action-plan step as the timeline draws it."""
+
+    label: str
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    actual_end: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything one period's reports show, as values, before any formatting."""
+
+    period: Period
+    reporting_periods: tuple[str, ...]  # the pipeline's named periods holding this period
+    indicators: pd.DataFrame  # the long indicator table (this period and the trend)
+    totals: pd.DataFrame  # this period's headline rows, by indicator id
+    trend_periods: tuple[str, ...]
+    trend: dict[str, list[float]]  # clusters served per trend period: total, spearhead, ibn
+    service_ids: tuple[str, ...]  # the catalogue's services, by id
+    uses_by_service: dict[str, list[float]]  # service uses per trend period, by service id
+    uptake: pd.DataFrame  # service uses: clusters (rows, by name) x services (by id)
+    cluster_names: dict[str, str]
+    service_names: dict[str, str]
+    peers: pd.DataFrame
+    projects: pd.DataFrame
+    steps: pd.DataFrame
+    timeline: tuple[TimelineStep, ...]
+    benchmark: pd.DataFrame
+    budget_pro_rata_eur: tuple[float, float]  # the yearly range for the period's days
+    managers: tuple[ManagerCounts, ...]
+    clusters: pd.DataFrame
+    services: pd.DataFrame
+    rejected: pd.DataFrame
+    ingest: dict[str, Any]
+    inputs_fingerprint: str
+
+
+def inputs_fingerprint(ingest: dict[str, Any]) -> str:
+    """A short hash of every input file's path and content: equal inputs, equal fingerprint."""
+    digest = hashlib.sha256()
+    for f in sorted(ingest["files"], key=lambda f: f["path"]):
+        digest.update(f"{f['path']}\0{f['sha256']}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def reporting_periods(pipeline: Pipeline, period: Period) -> tuple[str, ...]:
+    """The pipeline's named reporting periods that hold the whole of `period`."""
+    return tuple(
+        name
+        for name, (start, end) in pipeline.named_periods.items()
+        if start <= period.start and period.end <= end
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _series(indicators: pd.DataFrame, periods: list[str]) -> Any:
+    """A function giving one indicator row's values over `periods` (an empty value is 0)."""
+    by_key = {  # (indicator, breakdown, breakdown value or None for totals, period) -> value
+        (i, b, None if b == "total" else v, p): x
+        for i, b, v, p, x in zip(
+            indicators["indicator_id"],
+            indicators["breakdown"],
+            indicators["breakdown_value"],
+            indicators["period"],
+            indicators["value"],
+            strict=True,
+        )
+        if x == x
+    }
+
+    def series(indicator: str, breakdown: str, value: str | None) -> list[float]:
+        return [float(by_key.get((indicator, breakdown, value, p), 0.0)) for p in periods]
+
+    return series
+
+
+def uptake_by_cluster(uptake: pd.DataFrame, service_ids: list[str], names: dict) -> pd.DataFrame:
+    """Service uses per cluster (rows, sorted by name) and service (columns, by id)."""
+    counts = uptake.pivot_table(
+        index="cluster_id", columns="service_id", values="service_uses", aggfunc="sum", fill_value=0
+    ).reindex(columns=service_ids, fill_value=0)
+    return counts.loc[sorted(counts.index, key=lambda c: names.get(c, c))]
+
+
+def manager_counts(
+    service_log: pd.DataFrame, duplicates: pd.DataFrame, rejected: pd.DataFrame
+) -> tuple[ManagerCounts, ...]:
+    """Rows loaded, duplicate and rejected per account manager, every manager named once."""
+    columns = [f["account_manager"].fillna("") for f in (service_log, duplicates, rejected)]
+    loaded, duplicate, refused = (c.value_counts() for c in columns)
+    names = sorted(set(loaded.index) | set(columns[2]) | set(columns[1]))
+    return tuple(
+        ManagerCounts(m, int(loaded.get(m, 0)), int(duplicate.get(m, 0)), int(refused.get(m, 0)))
+        for m in names
+    )
+
+
+def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -> ReportModel:
+    """The model of one period's reports, from the datasets the render step reads
+    (run/steps.py, RENDER_INPUTS)."""
+    indicators = datasets["indicators"]
+    services, clusters = datasets["services"], datasets["clusters"]
+    service_ids = sorted(services["service_id"])
+    cluster_names = dict(zip(clusters["cluster_id"], clusters["name"], strict=True))
+    periods = list(dict.fromkeys(indicators["period"]))
+    series = _series(indicators, periods)
+    totals = indicators[(indicators["period"] == period.id) & (indicators["breakdown"] == "total")]
+    low, high = pipeline.budget_yearly_eur
+    return ReportModel(
+        period=period,
+        reporting_periods=reporting_periods(pipeline, period),
+        indicators=indicators,
+        totals=totals.set_index("indicator_id"),
+        trend_periods=tuple(periods),
+        trend={key: series("clusters_served", b, v) for key, b, v in TREND_BREAKDOWNS},
+        service_ids=tuple(service_ids),
+        uses_by_service={s: series("service_uses", "service", s) for s in service_ids},
+        uptake=uptake_by_cluster(datasets["uptake"], service_ids, cluster_names),
+        cluster_names=cluster_names,
+        service_names=dict(zip(services["service_id"], services["name"], strict=True)),
+        peers=datasets["peers"],
+        projects=datasets["projects"],
+        steps=datasets["steps"],
+        timeline=tuple(
+            TimelineStep(
+                f"{s.step}. {s.title}",
+                _day(s.planned_start),
+                _day(s.planned_end),
+                _day(s.actual_end),
+            )
+            for s in datasets["steps"].itertuples(index=False)
+        ),
+        benchmark=datasets["benchmark"],
+        budget_pro_rata_eur=(pro_rata_budget_eur(low, period), pro_rata_budget_eur(high, period)),
+        managers=manager_counts(
+            datasets["service_log"], datasets["duplicate_rows"], datasets["rejected_rows"]
+        ),
+        clusters=clusters,
+        services=services,
+        rejected=datasets["rejected_rows"],
+        ingest=datasets["ingest_record"],
+        inputs_fingerprint=inputs_fingerprint(datasets["ingest_record"]),
+    )

@@ -1,0 +1,151 @@
+"""The one place a run forks, pre-imports or pauses Python's cycle collector.
+
+A run's steps are plain functions; how they share the machine's cores is decided here.
+`Serial` calls each function in this process, as a library user or `--debug` expects (a
+traceback shows where a failure happened). `Overlapping` is what the command line uses:
+
+- a child process imports WeasyPrint and compiles the report's template while ingest and
+  compute run, then lays out the PDF while this process builds the workbook;
+- compute's periods are split between this process and a child, one core each;
+- the modules the later steps need are imported while ingest's workers read the exports;
+- the cycle collector is paused while code only makes objects it keeps (imports, layout).
+
+docs/performance.md gives each device's measured gain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from clusterix_reports import collector
+from clusterix_reports.forked import ForkedCall, Later, background_priority
+
+if TYPE_CHECKING:
+    from clusterix_reports.pipeline import Pipeline
+    from clusterix_reports.render.step import Layout
+
+T = TypeVar("T")
+R = TypeVar("R")
+LayOut = Callable[["Layout", Callable[[], bytes]], tuple[bytes, int]]
+
+# what the later steps import in this process, by step
+LATER_MODULES = {
+    "compute": ("clusterix_reports.compute.step",),
+    "render": ("clusterix_reports.report.model", "clusterix_reports.render.step"),
+}
+
+
+def _lay_out(layout: Layout, workbook: Callable[[], bytes]) -> tuple[bytes, int]:
+    from clusterix_reports.render.step import lay_out
+
+    return lay_out(layout, workbook)
+
+
+class Serial:
+    """Every step's work in this process, one thing at a time."""
+
+    def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """`function` of each item, in order."""
+        return [function(item) for item in items]
+
+    def meanwhile(self, steps: Sequence[str]) -> list[Callable[[], None]]:
+        """Work to do while ingest's workers read the exports: none."""
+        return []
+
+    def importing(self) -> Any:
+        """A block that imports the table libraries: run as it is."""
+        return contextlib.nullcontext()
+
+    def lay_out(self, layout: Layout, workbook: Callable[[], bytes]) -> tuple[bytes, int]:
+        """The report's PDF bytes and pages, the workbook built when it is attached."""
+        return _lay_out(layout, workbook)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+    def __enter__(self) -> Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _preload_render(pipeline: Pipeline) -> None:
+    """Import and compile what laying out needs, behind ingest's processes (it has time).
+
+    This child lays out one report and exits: its cycle collector stays off throughout (it
+    would walk the imports' and the layout's objects for nothing, and once more at the end).
+    """
+    from clusterix_reports.render.step import preload
+
+    collector.switch_off()
+    with background_priority():
+        preload(pipeline)
+
+
+def _import_quietly(module: str) -> None:
+    with collector.paused():
+        importlib.import_module(module)
+
+
+class Overlapping(Serial):
+    """The run's work spread over two cores: a warmed-up render child, compute split in two."""
+
+    def __init__(self, pipeline: Pipeline, render_early: bool) -> None:
+        # started first, so that its imports run on the second core while this process
+        # imports pandas (which the child does not need)
+        self.renderer: ForkedCall[tuple[bytes, int]] | None = (
+            ForkedCall(_lay_out, warm_up=functools.partial(_preload_render, pipeline))
+            if render_early
+            else None
+        )
+
+    def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """`function` of each item, in order: every second item in a child on the other core."""
+        if len(items) < 2:
+            return super().map(function, items)
+        with ForkedCall(lambda: [function(i) for i in items[1::2]]).submit() as other:
+            mine = [function(i) for i in items[0::2]]
+            theirs = other.result()
+        merged = [None] * len(items)
+        merged[0::2], merged[1::2] = mine, theirs
+        return merged  # type: ignore[return-value]
+
+    def meanwhile(self, steps: Sequence[str]) -> list[Callable[[], None]]:
+        """Importing the modules the later steps run in this process (a tenth of a second), one
+        by one: done while ingest's workers read the exports and this process would wait."""
+        return [
+            functools.partial(_import_quietly, module)
+            for step in steps
+            for module in LATER_MODULES.get(step, ())
+        ]
+
+    def importing(self) -> Any:
+        """Pandas and pyarrow imported with the collector paused: 0.1 s of its walks saved."""
+        return collector.paused()
+
+    def lay_out(self, layout: Layout, workbook: Callable[[], bytes]) -> tuple[bytes, int]:
+        """The warmed-up child lays out the PDF while this process builds the workbook; the
+        first report only (the child lays out one and exits), later ones in this process."""
+        renderer, self.renderer = self.renderer, None
+        if renderer is None:
+            with collector.paused():  # the layout keeps what it makes: 0.3-0.4 s saved
+                return _lay_out(layout, workbook)
+        renderer.submit(layout, Later())
+        renderer.send(workbook())
+        return renderer.result()
+
+    def close(self) -> None:
+        """Stop the render child if it was never used."""
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+
+
+def executor(pipeline: Pipeline, serial: bool, render_early: bool) -> Serial:
+    """How a run shares the cores: serially (library use, --debug) or overlapping."""
+    return Serial() if serial else Overlapping(pipeline, render_early)
