@@ -13,6 +13,7 @@ from clusterix_reports.ingest import (
     read_reference,
     require_reference,
 )
+from clusterix_reports.ingest.reasons import Reason
 from clusterix_reports.ingest.workers import WorkerPool
 from clusterix_reports.inventory import input_files, sha256_of
 from clusterix_reports.pipeline import Pipeline
@@ -51,7 +52,7 @@ def validate_paths(pipeline: Pipeline, paths: list[Path]) -> tuple[list[str], li
                 notes.append(f"note: {record.path}, sheet {sheet.name}: skipped: {sheet.reason}")
     # each export is listed under both export tables: its problems are taken once
     problems = [t.problems for out in outcomes["service_log"] for *_, t in out.tables]
-    id_problems = result.rejected[result.rejected["reason"] == "duplicate_id"]
+    id_problems = result.rejected[result.rejected["reason"] == Reason.DUPLICATE_ID]
     everything = pd.concat([p for p in [*problems, id_problems] if len(p)] or [id_problems])
     everything = everything.drop_duplicates(
         ["source_file", "source_sheet", "source_row", "field", "reason"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clusterix_reports.ingest.reasons import reason_message
+from clusterix_reports.ingest.reasons import Reason, reason_message
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS, SOURCE_COLUMNS
 
 
@@ -105,8 +105,8 @@ def split_duplicates(
                 "table": table,
                 "field": key,
                 "value": value,
-                "reason": "duplicate_id",
-                "message": reason_message("duplicate_id", key, value, first=where),
+                "reason": Reason.DUPLICATE_ID,
+                "message": reason_message(Reason.DUPLICATE_ID, key, value, first=where),
                 "account_manager": row.get("account_manager") or "",
                 "other_problems": "",
             }

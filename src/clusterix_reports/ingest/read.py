@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from clusterix_reports.limits import Limits
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
 
 
 class UnreadableFileError(Exception):
@@ -277,11 +275,17 @@ def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]
 
 
 def _is_1904(path: Path) -> bool:
-    """Whether an xlsx workbook uses the 1904 date system."""
+    """Whether an xlsx workbook uses the 1904 date system (as its workbook part says)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from clusterix_reports.ingest.xlsx_head import workbook_layout
+
     try:
         with zipfile.ZipFile(path) as archive:
-            return bool(_DATE1904.search(archive.read("xl/workbook.xml")[:65536]))
-    except (KeyError, zipfile.BadZipFile):
+            return workbook_layout(archive).date1904
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return False
 
 

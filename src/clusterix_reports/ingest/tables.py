@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest import values as v
-from clusterix_reports.ingest.reasons import reason_message
+from clusterix_reports.ingest.reasons import Reason, reason_message
 from clusterix_reports.ingest.vocabulary import FieldSpec, TableSpec, Vocabulary
 
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
@@ -88,14 +88,14 @@ def parse_field(cells: np.ndarray, spec: FieldSpec, date1904: bool, ctx: ParseCo
     if kind in ("whole", "number", "float"):
         return v.parse_numbers(cells, whole=kind == "whole", negative_ok=kind == "float")
     if kind == "cluster":
-        return v.resolve_names(cells, ctx.clusters, "unknown_cluster")
+        return v.resolve_names(cells, ctx.clusters, Reason.UNKNOWN_CLUSTER)
     if kind == "service":
-        return v.resolve_names(cells, ctx.services, "unknown_service")
+        return v.resolve_names(cells, ctx.services, Reason.UNKNOWN_SERVICE)
     if kind == "clusters":
         return v.resolve_name_lists(cells, ctx.clusters)[0]
     if kind.startswith("choice:"):
         vocab = kind.split(":", 1)[1]
-        reason = "bad_status" if vocab.endswith("status") else "bad_value"
+        reason = Reason.BAD_STATUS if vocab.endswith("status") else Reason.BAD_VALUE
         return v.parse_choice(cells, ctx.vocabulary.choices[vocab], reason)
     raise ValueError(f"unknown field type {kind!r} in vocabulary.toml")
 
@@ -153,7 +153,7 @@ class _Field:
         return expand(self.parsed.values, self.codes)
 
     def problems(self) -> np.ndarray:
-        missing = "missing_value" if self.spec.required else None
+        missing = Reason.MISSING_VALUE if self.spec.required else None
         return expand(self.parsed.problems, self.codes, empty=missing)
 
 
@@ -171,11 +171,11 @@ def _parse_fields(
         result = parse_field(distinct, spec, date1904, ctx)
         problems = result.problems.copy()
         if spec.required:
-            problems[v.blank_cells(distinct)] = "missing_value"
+            problems[v.blank_cells(distinct)] = Reason.MISSING_VALUE
         if spec.name in table.in_programme:
             day = result.values
             outside = ~np.isnat(day) & ((day < start) | (day > end))
-            problems[outside & np.equal(problems, None)] = "date_out_of_range"
+            problems[outside & np.equal(problems, None)] = Reason.DATE_OUT_OF_RANGE
         fields.append(_Field(spec, order, codes, distinct, v.Parsed(result.values, problems)))
     return fields
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from clusterix_reports.ingest.reasons import Reason
 from clusterix_reports.ingest.vocabulary import fold
 
 EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "D")
@@ -247,9 +248,9 @@ def parse_dates(
         has_value[text_at] = True
         if month_alone is None:
             days[text_at[bare]] = NAT_DAY
-    problems[has_value & np.isnat(days)] = "bad_date"
+    problems[has_value & np.isnat(days)] = Reason.BAD_DATE
     beyond = ~np.isnat(days) & ((days < FIRST_DAY) | (days > LAST_DAY))
-    problems[beyond] = "date_out_of_range"
+    problems[beyond] = Reason.DATE_OUT_OF_RANGE
     days[beyond] = NAT_DAY
     return Parsed(days.astype("datetime64[ns]"), problems)
 
@@ -282,16 +283,16 @@ def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = Fals
             continue
         number = _number_from_text(text)
         if number is None:
-            problems[i] = "bad_number"
+            problems[i] = Reason.BAD_NUMBER
         else:
             out[i] = number
-    problems[kinds == DATE] = "bad_number"
+    problems[kinds == DATE] = Reason.BAD_NUMBER
     out[np.not_equal(problems, None)] = np.nan
     ok = ~np.isnan(out)
     if not negative_ok:
-        problems[ok & (out < 0)] = "negative_number"
+        problems[ok & (out < 0)] = Reason.NEGATIVE_NUMBER
     if whole:
-        problems[ok & np.equal(problems, None) & (out != np.floor(out))] = "not_whole_number"
+        problems[ok & np.equal(problems, None) & (out != np.floor(out))] = Reason.NOT_WHOLE_NUMBER
     out[np.not_equal(problems, None)] = np.nan
     return Parsed(out, problems)
 
@@ -336,10 +337,10 @@ def resolve_name_lists(cells: Sequence[Any], index: dict[str, str]) -> tuple[Par
         resolved = sorted({index[fold(n)] for n in names if fold(n) in index})
         ids[position] = resolved
         if missing:
-            problems[position] = "unknown_cluster"
+            problems[position] = Reason.UNKNOWN_CLUSTER
             unknown[position] = "; ".join(missing)
         elif len(resolved) < 2:
-            problems[position] = "too_few_clusters"
+            problems[position] = Reason.TOO_FEW_CLUSTERS
     return Parsed(ids, problems), unknown
 
 
