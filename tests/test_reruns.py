@@ -184,6 +184,23 @@ def test_kill_9_at_any_moment_leaves_the_previous_outputs_whole(tmp_path) -> Non
     assert done.returncode == 0  # the dead runs' lock and staging do not get in the way
     assert not list(ws.outputs.glob(".staging-*"))
     readable(ws.outputs)
+    assert survivors(str(ws.pipeline_file)) == []  # no worker or child outlives its run
+
+
+def survivors(marker: str, seconds: float = 5.0) -> list[int]:
+    """Processes whose command line names `marker`, once they had `seconds` to die."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and marker.encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_a_second_run_waits_then_names_who_holds_the_outputs(first_run, capsys) -> None:

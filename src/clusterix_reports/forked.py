@@ -56,7 +56,7 @@ def background_priority(by: int = 10) -> Iterator[None]:
                 os.setpriority(os.PRIO_PROCESS, 0, before)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to kill this child when its parent dies: a run killed with kill -9 must not
     leave a child writing into its staging folder, or holding the outputs' lock."""
     import ctypes
@@ -76,7 +76,7 @@ def _serve(
     warm_up: Callable[[], None] | None,
     parent: int,
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     failed_warm_up: BaseException | None = None
     try:
         if warm_up is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from clusterix_reports.forked import fork_is_safe
+from clusterix_reports.forked import die_with_parent, fork_is_safe
 from clusterix_reports.ingest.files import FileOutcome, FileRecord
 from clusterix_reports.ingest.tables import ParseContext
 from clusterix_reports.limits import Limits
@@ -60,8 +60,11 @@ def _peak_memory_mb() -> float:
         return 0.0
 
 
-def _worker(connection: Connection, limits: Limits) -> None:
+def _worker(connection: Connection, limits: Limits, parent: int) -> None:
     """A child process: parse each job it is sent, in the context sent before it, and send back the outcome."""
+    # a run killed with kill -9 must not leave its workers waiting for work forever: a
+    # worker forked later holds the run's end of this one's pipe, so no EOF would come
+    die_with_parent(parent)
     _limit_memory(limits.worker_memory_mb)
     from clusterix_reports.ingest.files import ingest_file
     from clusterix_reports.ingest.vocabulary import vocabulary
@@ -119,7 +122,9 @@ class _Slot:
     def __init__(self, limits: Limits) -> None:
         context = _context()
         parent, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, limits), daemon=True)
+        self.process = context.Process(
+            target=_worker, args=(child, limits, os.getpid()), daemon=True
+        )
         self.process.start()
         child.close()
         self.connection = parent
