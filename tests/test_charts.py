@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from clusterix_reports.render import charts
+from clusterix_reports.render import category_charts, charts
 from clusterix_reports.render.svg import WIDTH, Canvas, nice_range, nice_ticks, number, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -85,7 +85,7 @@ def test_timeline_bars_are_as_long_as_the_planned_spans() -> None:
         ("1. One year", dt.date(2020, 1, 1), dt.date(2020, 12, 31), dt.date(2020, 6, 1)),
         ("2. Two years", dt.date(2021, 1, 1), dt.date(2022, 12, 31), None),
     ]
-    svg = charts.timeline(
+    svg = category_charts.timeline(
         steps,
         (dt.date(2020, 10, 1), dt.date(2020, 12, 31)),
         "Timeline",
@@ -103,7 +103,7 @@ def test_timeline_bars_are_as_long_as_the_planned_spans() -> None:
 
 
 def test_benchmark_positions_follow_the_scores() -> None:
-    svg = charts.benchmark_dots(
+    svg = category_charts.benchmark_dots(
         ["Low", "High"],
         [2.0, 4.0],
         [3.0, 3.0],
@@ -135,7 +135,7 @@ def test_hatching_stays_inside_its_box() -> None:
 
 DRAW_IN_A_FRESH_PROCESS = """
 import sys
-from clusterix_reports.render import charts
+from clusterix_reports.render import category_charts, charts
 series = {"spearhead": [1.0, 2.0, 4.0], "ibn": [0.0, 3.0, 1.0], "total": [1.0, 5.0, 5.0]}
 sys.stdout.write(charts.trend_lines(["2019Q1", "2019Q2", "2019Q3"], series, "t", "p", "v"))
 """

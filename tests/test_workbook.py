@@ -122,6 +122,10 @@ def test_indicator_sheet_is_a_filtered_table_with_typed_cells(workbook) -> None:
         coverage[col["value"]].value == pytest.approx(1 / 8)
         and coverage[col["value"]].number_format == "0.0%"
     )
+    # a change of a percentage is in percentage points, written as such: 12.5 % - 0 % = +12.5 pp
+    previous = coverage[col["previous_value"]].value or 0
+    assert coverage[col["change_abs"]].value == pytest.approx(100 * (1 / 8 - previous))
+    assert coverage[col["change_abs"]].number_format.startswith('+0.0" pp"')
     spend = rows[("spend_eur", "2019Q4", "total")]
     assert spend[col["value"]].value == 1234.5 and "€" in spend[col["value"]].number_format
     first = rows[("clusters_served", "2016Q2", "total")]

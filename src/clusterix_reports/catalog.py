@@ -48,7 +48,16 @@ DATA_TABLES = (
     "rejected_rows",
     "duplicate_rows",
 )
-REPORT_TABLES = ("indicators", "benchmark", "peers", "uptake", "steps", "projects")
+REPORT_TABLES = (
+    "indicators",
+    "benchmark",
+    "peers",
+    "uptake",
+    "steps",
+    "projects",
+    "targets",
+    "budget",
+)
 
 _REPORT = "reports/{period}"
 DATASETS: dict[str, Dataset] = {
@@ -62,6 +71,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("uptake", f"{_REPORT}/tables/uptake-{{period}}.parquet"),
         Dataset("steps", f"{_REPORT}/tables/steps-{{period}}.parquet"),
         Dataset("projects", f"{_REPORT}/tables/projects-{{period}}.parquet"),
+        Dataset("targets", f"{_REPORT}/tables/targets-{{period}}.parquet"),
+        Dataset("budget", f"{_REPORT}/tables/budget-{{period}}.parquet"),
         Dataset("workbook", f"{_REPORT}/indicators-{{period}}.xlsx"),
         Dataset("pdf", f"{_REPORT}/progress-report-{{period}}.pdf"),
         Dataset("run_record", f"{_REPORT}/run.json"),

@@ -33,6 +33,10 @@ class ReferenceDataError(UserError):
     """Reference data (registry, catalogue) is missing or unusable."""
 
 
+class PeriodRefusedError(UserError):
+    """A period a report cannot be made for: before the programme, or after the data."""
+
+
 class StrictModeError(UserError):
     """`--strict` was given and the inputs have problems."""
 

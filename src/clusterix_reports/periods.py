@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clusterix_reports.errors import UserError
+from clusterix_reports.errors import PeriodRefusedError, UserError
 
 if TYPE_CHECKING:
     from clusterix_reports.pipeline import Pipeline
@@ -60,12 +60,15 @@ def parse_period(text: str, named: dict[str, tuple[dt.date, dt.date]]) -> Period
     if text in named:
         start, end = named[text]
         return Period(start, end, text, "named")
-    if m := _QUARTER.match(text):
-        return calendar_period("quarter", dt.date(int(m[1]), 3 * int(m[2]), 1))
-    if m := _HALF.match(text):
-        return calendar_period("half", dt.date(int(m[1]), 6 * int(m[2]), 1))
-    if m := _YEAR.match(text):
-        return calendar_period("year", dt.date(int(m[1]), 1, 1))
+    try:
+        if m := _QUARTER.match(text):
+            return calendar_period("quarter", dt.date(int(m[1]), 3 * int(m[2]), 1))
+        if m := _HALF.match(text):
+            return calendar_period("half", dt.date(int(m[1]), 6 * int(m[2]), 1))
+        if m := _YEAR.match(text):
+            return calendar_period("year", dt.date(int(m[1]), 1, 1))
+    except ValueError:  # year 0: no calendar holds it
+        return None
     return None
 
 
@@ -178,7 +181,53 @@ def resolve_periods(
     pipeline: Pipeline, asked: Sequence[str], days: Iterable[dt.date] | None
 ) -> tuple[Period, ...]:
     """The periods a run reports on, resolved once: each one asked for (in the order given,
-    each once), else the default period for the service-log days `days`."""
+    each once), else the default period for the service-log days `days`. A period that
+    ends before the programme starts is refused."""
     if not asked:
         return (choose_period(pipeline, None, days),)
-    return tuple(dict.fromkeys(choose_period(pipeline, text, None) for text in asked))
+    periods = tuple(dict.fromkeys(choose_period(pipeline, text, None) for text in asked))
+    start = pipeline.programme.start
+    for period in periods:
+        if period.end < start:
+            raise PeriodRefusedError(
+                f"--period {period.id} ({period.start} to {period.end}) ends before the "
+                f"programme starts on {start}: ask for a period from {start} on."
+            )
+    return periods
+
+
+def refuse_periods_after_data(periods: Sequence[Period], data_through: dt.date | None) -> None:
+    """Refuse a period that starts after the last day of data (or any, without data)."""
+    for period in periods:
+        if data_through is None:
+            raise PeriodRefusedError(
+                f"--period {period.id}: the service log holds no loaded row yet, so no period "
+                "can be reported on; add the account managers' exports first."
+            )
+        if period.start > data_through:
+            raise PeriodRefusedError(
+                f"--period {period.id} starts on {period.start}, after the data, which runs "
+                f"through {data_through}: ask for a period that starts by {data_through}."
+            )
+
+
+PARTIAL_AFTER_DAYS = 14  # a period ending more days than this after the data is partial
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a period the data covers: complete, partial, or no data yet."""
+
+    status: str  # complete | partial | no data yet
+    pct: float  # share of the period's days up to the last day of data (0: no data yet)
+
+
+def coverage(period: Period, data_from: dt.date | None, data_through: dt.date | None) -> Coverage:
+    """A period's coverage by the service log (indicators.md, "Time"): partial when it ends
+    more than 14 days after `data_through`; no data yet when it ends before `data_from`."""
+    if data_through is None or data_from is None or period.end < data_from:
+        return Coverage("no data yet", 0.0)
+    covered = (min(data_through, period.end) - period.start).days + 1
+    pct = 100.0 * max(covered, 0) / period.days
+    partial = (period.end - data_through).days > PARTIAL_AFTER_DAYS
+    return Coverage("partial" if partial else "complete", pct)

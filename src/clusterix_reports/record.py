@@ -57,6 +57,9 @@ class RunRecord:
     package_version: str
     pipeline_file: str
     pipeline_sha256: str
+    data_through: str | None
+    partial: bool
+    coverage_pct: float
     period: dict[str, str]
     steps: list[StepRecord]
     inputs: list[FileEntry]

@@ -18,6 +18,12 @@ BENCHMARK_COLUMNS = (
     "difference",
     "position",
     "regions",
+    "baseline_year",
+    "baseline_score",
+    "baseline_portfolio_mean",
+    "baseline_position",
+    "score_change",
+    "difference_change",
 )
 PEER_COLUMNS = (
     "cluster_id",
@@ -52,11 +58,9 @@ def position_label(difference: float, tolerance: float) -> str:
     return "around"
 
 
-def benchmark_comparison(
-    benchmark: pd.DataFrame, region: str, period: Period, tolerance: float
-) -> pd.DataFrame:
-    """Per criterion: the region's score against the portfolio mean and median; no ranking."""
-    rows = benchmark_year_rows(benchmark, period)
+def _year_comparison(rows: pd.DataFrame, region: str, tolerance: float) -> pd.DataFrame:
+    """Per criterion of one year's rows: the region's score against the portfolio of the
+    regions scored that year (the region itself included)."""
     out = []
     is_region = rows["region"].map(fold) == fold(region)
     for criterion, group in rows.groupby("criterion", sort=False):
@@ -77,9 +81,41 @@ def benchmark_comparison(
                 "regions": int(group["region"].map(fold).nunique()),
             }
         )
-    frame = pd.DataFrame(out, columns=list(BENCHMARK_COLUMNS))
-    frame["year"] = frame["year"].astype("Int64")
-    return frame
+    return pd.DataFrame(out, columns=list(BENCHMARK_COLUMNS[:8]))
+
+
+def benchmark_comparison(
+    benchmark: pd.DataFrame, region: str, period: Period, tolerance: float
+) -> pd.DataFrame:
+    """Per criterion: the region's score against the portfolio mean and median; no ranking.
+
+    With an earlier year in the file (the baseline: its earliest year), the baseline's score,
+    mean and position beside the current year's, and the changes since."""
+    current = _year_comparison(benchmark_year_rows(benchmark, period), region, tolerance)
+    years = benchmark["year"].dropna()
+    current_year = current["year"].dropna()
+    baseline_year = int(years.min()) if len(years) else None
+    frame = current.assign(
+        baseline_year=None,
+        baseline_score=np.nan,
+        baseline_portfolio_mean=np.nan,
+        baseline_position=None,
+    )
+    if baseline_year is not None and len(current_year) and baseline_year < current_year.max():
+        base = _year_comparison(benchmark[benchmark["year"] == baseline_year], region, tolerance)
+        base = base.set_index("criterion").reindex(current["criterion"])
+        frame["baseline_year"] = baseline_year
+        frame["baseline_score"] = base["score"].to_numpy(dtype="float64")
+        frame["baseline_portfolio_mean"] = base["portfolio_mean"].to_numpy(dtype="float64")
+        frame["baseline_position"] = base["position"].to_numpy(dtype=object)
+        baseline_difference = base["difference"].to_numpy(dtype="float64")
+    else:
+        baseline_difference = np.full(len(frame), np.nan)
+    frame["score_change"] = frame["score"] - frame["baseline_score"]
+    frame["difference_change"] = frame["difference"] - baseline_difference
+    for column in ("year", "baseline_year"):
+        frame[column] = frame[column].astype("Int64")
+    return frame[list(BENCHMARK_COLUMNS)]
 
 
 def peer_comparison(

@@ -120,6 +120,15 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "sum budget_eur of those projects",
     ),
     IndicatorDefinition(
+        "intercluster_budget_since_plan_eur",
+        "Funds influenced: intercluster projects since the action plan",
+        "EUR",
+        "Sum of the budgets of the countable intercluster projects approved from the action "
+        "plan's start to the period end: the funds the action plan influenced.",
+        ("intercluster_projects",),
+        "sum budget_eur of projects as in intercluster_projects_approved, action_plan_start <= approved_on <= end",
+    ),
+    IndicatorDefinition(
         "spend_eur",
         "Spend on services",
         "EUR",
@@ -128,29 +137,49 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "sum cost_eur where start <= date <= end",
     ),
     IndicatorDefinition(
+        "budget_spend_eur",
+        "Spend counted against the budget",
+        "EUR",
+        "Spend on services less the cost of the services the pipeline excludes from the yearly "
+        "budget ([budget] excluded_services; the action plan's budget excludes the intercluster "
+        "managers). A lower bound when uses_without_cost is above 0.",
+        _LOG,
+        "sum cost_eur where start <= date <= end and the service is not excluded",
+    ),
+    IndicatorDefinition(
+        "uses_without_cost",
+        "Service uses without a cost",
+        "uses",
+        "Service-log rows in the period whose cost is empty: while there are any, the spend "
+        "figures are lower bounds.",
+        _LOG,
+        "count rows where start <= date <= end and cost_eur is empty",
+    ),
+    IndicatorDefinition(
         "budget_use_pct",
         "Budget used, pro rata",
         "%",
-        "Spend against the upper bound of the yearly budget, pro rata for the days of the "
-        "period in each year.",
-        ("service_log",),
-        "100 x spend_eur / sum over the period's years of (yearly budget x days in period / days in year)",
+        "Spend counted against the budget (budget_spend_eur) against the upper bound of the "
+        "yearly budget, pro rata for the days of the period in each year.",
+        _LOG,
+        "100 x budget_spend_eur / sum over the period's years of (yearly budget x days in period / days in year)",
     ),
     IndicatorDefinition(
         "steps_completed",
         "Action-plan steps completed",
         "steps",
-        "Steps reported as completed.",
+        "Steps completed by the period end: as reported for a period ending on or after the "
+        "last day of data; for an earlier period, steps whose actual end is on or before its end.",
         ("action_plan",),
-        "count steps with status completed",
+        "count steps whose status at the period end is completed",
     ),
     IndicatorDefinition(
         "steps_ongoing",
         "Action-plan steps ongoing",
         "steps",
-        "Steps reported as ongoing whose planned end is not before the period end.",
+        "Steps under way at the period end and not past their planned end.",
         ("action_plan",),
-        "count steps with status ongoing and planned_end >= end",
+        "count steps whose status at the period end is ongoing and planned_end >= end",
     ),
     IndicatorDefinition(
         "steps_delayed",
@@ -159,15 +188,16 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Steps reported as delayed, and every step not completed whose planned end is before "
         "the period end, whatever its status says.",
         ("action_plan",),
-        "count steps with status delayed, or not completed and planned_end < end",
+        "count steps delayed at the period end, or not completed and planned_end < end",
     ),
     IndicatorDefinition(
         "steps_not_started",
         "Action-plan steps not started",
         "steps",
-        "Steps reported as not started whose planned end is not before the period end.",
+        "Steps not started at the period end (reported not started, or, for an earlier period, "
+        "before their planned or actual start) and not past their planned end.",
         ("action_plan",),
-        "count steps with status not started and planned_end >= end",
+        "count steps whose status at the period end is not started and planned_end >= end",
     ),
 )
 

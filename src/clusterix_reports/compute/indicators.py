@@ -141,9 +141,32 @@ def intercluster_budget_eur(projects: pd.DataFrame, period: Period) -> float:
     return _total(projects["budget_eur"], _approved(projects, period.start, period.end))
 
 
+def intercluster_budget_since_plan_eur(
+    projects: pd.DataFrame, period: Period, action_plan_start: dt.date
+) -> float:
+    """Sum of the budgets of the intercluster projects approved from the action plan's start
+    to the period end: the funds the action plan influenced."""
+    return _total(projects["budget_eur"], _approved(projects, action_plan_start, period.end))
+
+
 def spend_eur(service_log: pd.DataFrame, period: Period) -> float:
     """Sum of cost_eur over the period's service-log rows."""
     return _total(uses_in(service_log, period.start, period.end)["cost_eur"])
+
+
+def uses_without_cost(service_log: pd.DataFrame, period: Period) -> int:
+    """Service-log rows in the period whose cost is empty (spend is then a lower bound)."""
+    costs = uses_in(service_log, period.start, period.end)["cost_eur"]
+    return int(np.isnan(costs.to_numpy(dtype="float64", na_value=np.nan)).sum())
+
+
+def budget_spend_eur(
+    service_log: pd.DataFrame, period: Period, excluded: frozenset[str] = frozenset()
+) -> float:
+    """Spend in the period less the cost of the services excluded from the yearly budget."""
+    log = uses_in(service_log, period.start, period.end)
+    counted = ~np.isin(log["service_id"].to_numpy(dtype=object), list(excluded))
+    return _total(log["cost_eur"], counted)
 
 
 def pro_rata_budget_eur(yearly_eur: float, period: Period) -> float:
@@ -158,34 +181,75 @@ def pro_rata_budget_eur(yearly_eur: float, period: Period) -> float:
 
 
 def budget_use_pct(
-    service_log: pd.DataFrame, period: Period, yearly_budget_eur: float
+    service_log: pd.DataFrame,
+    period: Period,
+    yearly_budget_eur: float,
+    excluded: frozenset[str] = frozenset(),
 ) -> float | None:
-    """Spend as a percentage of the pro-rata yearly budget; None without a budget."""
+    """Spend counted against the budget as a percentage of the pro-rata yearly budget; None
+    without a budget."""
     budget = pro_rata_budget_eur(yearly_budget_eur, period)
     if budget <= 0:
         return None
-    return 100.0 * spend_eur(service_log, period) / budget
+    return 100.0 * budget_spend_eur(service_log, period, excluded) / budget
 
 
-def _effective_statuses(action_plan: pd.DataFrame, period: Period) -> np.ndarray:
+def data_through(service_log: pd.DataFrame) -> dt.date | None:
+    """The last date in the loaded service log: how far the data reaches."""
+    days = service_log["date"].dropna()
+    return None if days.empty else pd.Timestamp(days.max()).date()
+
+
+def data_from(service_log: pd.DataFrame) -> dt.date | None:
+    """The first date in the loaded service log."""
+    days = service_log["date"].dropna()
+    return None if days.empty else pd.Timestamp(days.min()).date()
+
+
+def _statuses_at(action_plan: pd.DataFrame, period: Period, through: dt.date | None) -> np.ndarray:
+    """Each step's status at the period end (indicators.md, "Time"), the delay rule applied.
+
+    The reported status describes the plan as of `through`: it counts for a period ending on
+    or after that day. For an earlier period the dates decide: completed when the actual end
+    is on or before the period end; not started when reported so or before the step's start
+    (its actual start where given); ongoing otherwise.
+    """
     status = action_plan["status"].to_numpy(dtype=object)
-    planned_end = action_plan["planned_end"].to_numpy(dtype="datetime64[ns]")
-    overdue = (status != "completed") & (planned_end < np.datetime64(period.end, "ns"))
+    end = np.datetime64(period.end, "ns")
+
+    def days(column: str) -> np.ndarray:
+        if column not in action_plan:
+            return np.full(len(action_plan), np.datetime64("NaT"), dtype="datetime64[ns]")
+        return action_plan[column].to_numpy(dtype="datetime64[ns]")
+
+    if through is not None and period.end < through:
+        actual_start, planned_start = days("actual_start"), days("planned_start")
+        start = np.where(np.isnat(actual_start), planned_start, actual_start)
+        not_started = (status == "not started") | (end < start)
+        status = np.where(
+            days("actual_end") <= end, "completed", np.where(not_started, "not started", "ongoing")
+        ).astype(object)
+    overdue = (status != "completed") & (days("planned_end") < end)
     return np.where(overdue, "delayed", status)
 
 
-def effective_step_status(action_plan: pd.DataFrame, period: Period) -> pd.Series:
-    """Each step's status as reported, except `delayed` when not completed and past its planned end."""
+def effective_step_status(
+    action_plan: pd.DataFrame, period: Period, through: dt.date | None = None
+) -> pd.Series:
+    """Each step's status at the period end: as of `through` (the last day of data), and
+    `delayed` when not completed and past its planned end."""
     status = action_plan["status"]
     return pd.Series(
-        _effective_statuses(action_plan, period),
+        _statuses_at(action_plan, period, through),
         index=status.index,
         name="status",
         dtype=status.dtype,
     )
 
 
-def steps_by_status(action_plan: pd.DataFrame, period: Period) -> dict[str, int]:
-    """How many action-plan steps have each effective status at the period end."""
-    counts = Counter(_effective_statuses(action_plan, period).tolist())
+def steps_by_status(
+    action_plan: pd.DataFrame, period: Period, through: dt.date | None = None
+) -> dict[str, int]:
+    """How many action-plan steps have each status at the period end."""
+    counts = Counter(_statuses_at(action_plan, period, through).tolist())
     return {status: n for status, n in counts.items() if isinstance(status, str)}

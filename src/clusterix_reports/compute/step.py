@@ -7,11 +7,13 @@ import datetime as dt
 import pandas as pd
 
 from clusterix_reports.compute import indicators as ind
+from clusterix_reports.compute.budget import budget_table
 from clusterix_reports.compute.compare import benchmark_comparison, peer_comparison, uptake_matrix
-from clusterix_reports.compute.definitions import BY_ID
-from clusterix_reports.compute.table import PeriodMap, Tables, indicator_table
+from clusterix_reports.compute.table import PeriodMap, Tables, indicator_table, totals
+from clusterix_reports.compute.targets import target_table
 from clusterix_reports.errors import PipelineError
-from clusterix_reports.periods import Period, parse_period
+from clusterix_reports.ingest.vocabulary import fold
+from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
 
 DATE_COLUMNS = {
@@ -19,14 +21,33 @@ DATE_COLUMNS = {
     "clusters": ("recognised_from", "funding_end"),
     "services": ("launched",),
     "intercluster_projects": ("submitted_on", "approved_on"),
-    "action_plan": ("planned_start", "planned_end", "actual_end"),
+    "action_plan": ("planned_start", "planned_end", "actual_end", "actual_start"),
     "benchmark_scores": (),
 }
 # only what the indicators read of the service log: every period selects its rows again
 SERVICE_LOG_COLUMNS = ["cluster_id", "service_id", "date", "participants", "cost_eur"]
 
 
-def compute_tables(datasets: dict[str, pd.DataFrame]) -> Tables:
+def excluded_service_ids(services: pd.DataFrame, pipeline: Pipeline) -> frozenset[str]:
+    """The catalogue ids of the services [budget] excluded_services names (by id, name or
+    alias, matched as the exports are); a name the catalogue does not know is refused."""
+    index: dict[str, str] = {}
+    for row in services.itertuples(index=False):
+        aliases = row.aliases.split(";") if isinstance(row.aliases, str) else []
+        for spelling in (row.service_id, row.name, *aliases):
+            if isinstance(spelling, str) and spelling.strip():
+                index.setdefault(fold(spelling), row.service_id)
+    for name in pipeline.excluded_services:
+        if fold(name) not in index:
+            raise PipelineError(
+                f"{pipeline.path.name}: [budget] excluded_services names {name!r}, which is not a "
+                "service of the catalogue (reference/services); use its id, name or an alias "
+                f"({', '.join(sorted(services['service_id']))})."
+            )
+    return frozenset(index[fold(name)] for name in pipeline.excluded_services)
+
+
+def compute_tables(datasets: dict[str, pd.DataFrame], pipeline: Pipeline) -> Tables:
     """The ingested tables as compute reads them: text as Python objects, dates as datetime64.
 
     Text as objects: the indicators filter small frames hundreds of times, where numpy
@@ -49,33 +70,15 @@ def compute_tables(datasets: dict[str, pd.DataFrame]) -> Tables:
         projects=frames["intercluster_projects"],
         action_plan=frames["action_plan"],
         benchmark=frames["benchmark_scores"],
+        excluded_services=excluded_service_ids(frames["services"], pipeline),
     )
-
-
-def check_targets(pipeline: Pipeline) -> None:
-    """Every target names a known indicator and a period or an ISO date."""
-    for indicator, per_period in pipeline.targets.items():
-        if indicator not in BY_ID:
-            raise PipelineError(
-                f"{pipeline.path.name}: [targets] {indicator} is not an indicator; "
-                f"known ids: {', '.join(BY_ID)}."
-            )
-        for when in per_period:
-            if parse_period(when, pipeline.named_periods) is None:
-                try:
-                    dt.date.fromisoformat(when)
-                except ValueError:
-                    raise PipelineError(
-                        f"{pipeline.path.name}: [targets] {indicator}: {when!r} is neither a "
-                        "period (2019Q4, 2019H2, 2019, a named period) nor a date (2021-03-31)."
-                    ) from None
 
 
 def step_table(tables: Tables, period: Period) -> pd.DataFrame:
     """The action-plan steps with their status at the period end (the delayed rule applied)."""
     plan = tables.action_plan.drop(columns=["source_file", "source_sheet", "source_row"]).copy()
     plan["reported_status"] = plan["status"]
-    plan["status"] = ind.effective_step_status(tables.action_plan, period)
+    plan["status"] = ind.effective_step_status(tables.action_plan, period, tables.data_through)
     plan["delayed_by_rule"] = (plan["status"] == "delayed") & (plan["reported_status"] != "delayed")
     return plan
 
@@ -94,8 +97,7 @@ def compute_period(
     tables: Tables, period: Period, pipeline: Pipeline, map_periods: PeriodMap | None = None
 ) -> dict[str, pd.DataFrame]:
     """The period's report tables, by dataset name: indicators, benchmark, peers, uptake,
-    steps and projects. `map_periods`: how the trend's periods are computed (in order)."""
-    check_targets(pipeline)
+    steps, projects, targets and budget. `map_periods`: how the trend's periods are computed (in order)."""
     trend = indicator_table(tables, period, pipeline, *([map_periods] if map_periods else []))
     return {
         "indicators": trend,
@@ -106,6 +108,8 @@ def compute_period(
         "uptake": uptake_matrix(tables.service_log, period),
         "steps": step_table(tables, period),
         "projects": project_table(tables, period, pipeline.programme.start),
+        "targets": target_table(period, pipeline, lambda p: totals(tables, p, pipeline)),
+        "budget": budget_table(tables, period, pipeline),
     }
 
 
@@ -118,8 +122,14 @@ def headline_summary(indicators: pd.DataFrame, period: Period) -> str:
         value = values.get(key)
         return "–" if value is None or pd.isna(value) else f"{value:,.{digits}f}"
 
+    partial = rows["data_status"].eq("partial").any()
+    covered = (
+        f", partial: {rows['data_coverage_pct'].iloc[0]:.0f} % of it covered by data"
+        if partial
+        else ""
+    )
     return (
-        f"period {period.id} ({period.start} to {period.end}): "
+        f"period {period.id} ({period.start} to {period.end}{covered}): "
         f"clusters served {show('clusters_served')} of {show('active_clusters')} active "
         f"(coverage {show('coverage_pct', 1)} %), cumulative {show('clusters_served_cumulative')}; "
         f"service uses {show('service_uses')}, participants {show('participants')}, "

@@ -11,7 +11,13 @@ import pandas as pd
 
 from clusterix_reports.compute import indicators as ind
 from clusterix_reports.compute.definitions import BY_ID, DEFINITIONS
-from clusterix_reports.periods import Period, previous_period, trend_periods, year_ago_period
+from clusterix_reports.periods import (
+    Period,
+    coverage,
+    previous_period,
+    trend_periods,
+    year_ago_period,
+)
 from clusterix_reports.pipeline import Pipeline
 
 INDICATOR_COLUMNS = (
@@ -30,12 +36,15 @@ INDICATOR_COLUMNS = (
     "target",
     "pct_of_target",
     "cumulative_value",
+    "data_status",
+    "data_coverage_pct",
 )
 
 
 @dataclass
 class Tables:
-    """The ingested tables compute reads, dates as datetime64."""
+    """The ingested tables compute reads, dates as datetime64, and what follows from them
+    for every period: how far the data reaches, the services outside the budget."""
 
     service_log: pd.DataFrame
     clusters: pd.DataFrame
@@ -43,6 +52,14 @@ class Tables:
     projects: pd.DataFrame
     action_plan: pd.DataFrame
     benchmark: pd.DataFrame
+    data_from: dt.date | None = None  # the service log's first and last dates, from it
+    data_through: dt.date | None = None
+    excluded_services: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.data_through is None and "date" in self.service_log:
+            self.data_from = ind.data_from(self.service_log)
+            self.data_through = ind.data_through(self.service_log)
 
 
 def totals(tables: Tables, period: Period, pipeline: Pipeline) -> dict[str, float | None]:
@@ -70,10 +87,17 @@ def totals(tables: Tables, period: Period, pipeline: Pipeline) -> dict[str, floa
             tables.projects, period, start
         ),
         "intercluster_budget_eur": ind.intercluster_budget_eur(tables.projects, period),
+        "intercluster_budget_since_plan_eur": ind.intercluster_budget_since_plan_eur(
+            tables.projects, period, pipeline.programme.action_plan_start
+        ),
         "spend_eur": ind.spend_eur(log, period),
-        "budget_use_pct": ind.budget_use_pct(log, period, pipeline.budget_yearly_eur[1]),
+        "budget_spend_eur": ind.budget_spend_eur(log, period, tables.excluded_services),
+        "uses_without_cost": ind.uses_without_cost(log, period),
+        "budget_use_pct": ind.budget_use_pct(
+            log, period, pipeline.budget_yearly_eur[1], tables.excluded_services
+        ),
     }
-    steps = ind.steps_by_status(tables.action_plan, period)
+    steps = ind.steps_by_status(tables.action_plan, period, tables.data_through)
     for status in ("completed", "ongoing", "delayed", "not started"):
         values["steps_" + status.replace(" ", "_")] = steps.get(status, 0)
     return values
@@ -140,12 +164,19 @@ def period_rows(
     return rows + breakdowns(tables, period, labels)
 
 
-def row_values(rows: list[ValueRow], period: Period, pipeline: Pipeline) -> np.ndarray:
+def row_values(
+    rows: list[ValueRow], period: Period, pipeline: Pipeline, tables: Tables
+) -> np.ndarray:
     """The values of a period's rows as floats (None is NaN); all NaN before the programme,
-    when nothing was monitored."""
+    when nothing was monitored, and the service log's indicators NaN in a period that ends
+    before its first date: no data yet is not zero."""
     if period.end < pipeline.programme.start:
         return np.full(len(rows), np.nan)
-    return np.array([row[3] for row in rows], dtype="float64")
+    values = np.array([row[3] for row in rows], dtype="float64")
+    if coverage(period, tables.data_from, tables.data_through).status == "no data yet":
+        from_log = np.array(["service_log" in BY_ID[row[0]].sources for row in rows])
+        values[from_log] = np.nan
+    return values
 
 
 def target_for(pipeline: Pipeline, indicator_id: str, period: Period) -> float | None:
@@ -184,7 +215,7 @@ def values_by_period(
     tables = replace(tables, projects=ind.countable_projects(tables.projects))
 
     def values(period: Period) -> np.ndarray:
-        return row_values(period_rows(tables, period, pipeline, labels), period, pipeline)
+        return row_values(period_rows(tables, period, pipeline, labels), period, pipeline, tables)
 
     rows = period_rows(tables, unique[0], pipeline, labels)
     return rows, dict(zip(unique, map_periods(values, unique), strict=True))
@@ -233,6 +264,9 @@ def indicator_table(
             ],
         }
     )
+    covered = {p: coverage(p, tables.data_from, tables.data_through) for p in trend}
+    table["data_status"] = per_period(lambda p: covered[p].status)
+    table["data_coverage_pct"] = np.array(per_period(lambda p: covered[p].pct), dtype="float64")
     table["unit"] = table["indicator_id"].map(lambda i: BY_ID[i].unit)
     table["target"] = table["target"].astype("float64")
     table["change_abs"] = table["value"] - table["previous_value"]

@@ -41,6 +41,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("status", pa.string()),
             ("actual_end", pa.date32()),
             ("evidence", pa.string()),
+            ("actual_start", pa.date32()),
             *_SOURCE,
         ]
     ),

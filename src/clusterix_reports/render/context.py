@@ -16,6 +16,12 @@ from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import format as fmt
 from clusterix_reports.render.figures import chart_context
 from clusterix_reports.render.messages import Messages
+from clusterix_reports.render.time_sections import (
+    benchmark_section,
+    budget_section,
+    targets_section,
+    time_notes,
+)
 from clusterix_reports.report.model import ReportModel
 
 KEY_FIGURES = (
@@ -54,8 +60,10 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
         ],
         "uptake": _uptake(model, lang, t),
         "projects": _projects(model, lang),
-        "benchmark": _benchmark(model.benchmark, pipeline, lang, t),
-        "budget": _budget(model, pipeline, lang, t),
+        "benchmark": benchmark_section(model, pipeline, lang, t),
+        "budget": budget_section(model, pipeline, lang, t),
+        "time": time_notes(model, lang, t),
+        "targets": targets_section(model, lang, t),
         "quality": _quality(model, lang, t),
         "sources": _sources(model, pipeline),
     }
@@ -100,9 +108,7 @@ def _summary(totals: pd.DataFrame, lang: str, t: Messages) -> dict[str, Any]:
             {
                 "label": t.indicator_label(key),
                 "value": fmt.by_unit(totals.loc[key, "value"], totals.loc[key, "unit"], lang),
-                "change": fmt.signed(
-                    totals.loc[key, "change_abs"], lang, 1 if totals.loc[key, "unit"] == "%" else 0
-                ),
+                "change": fmt.change(totals.loc[key, "change_abs"], totals.loc[key, "unit"], lang),
             }
             for key in KEY_FIGURES
         ],
@@ -122,7 +128,7 @@ def _indicator_rows(totals: pd.DataFrame, lang: str, t: Messages) -> list[dict[s
                 "value": fmt.number(row["value"], lang, digits),
                 "previous": fmt.number(row["previous_value"], lang, digits),
                 "year_ago": fmt.number(row["year_ago_value"], lang, digits),
-                "change": fmt.signed(row["change_abs"], lang, digits),
+                "change": fmt.change(row["change_abs"], unit, lang),
                 "target": fmt.number(row["target"], lang, digits),
                 "pct_of_target": fmt.percent(row["pct_of_target"], lang),
                 "unit": unit,
@@ -141,6 +147,7 @@ def _steps(steps: pd.DataFrame, t: Messages) -> list[dict[str, str]]:
             "status": t("text.delayed_by_rule") if s.delayed_by_rule else t.status(s.status),
             "reported": t.status(s.reported_status),
             "delayed_by_rule": bool(s.delayed_by_rule),
+            "actual_start": fmt.date(getattr(s, "actual_start", None)),
             "actual_end": fmt.date(s.actual_end),
             "evidence": s.evidence if isinstance(s.evidence, str) else "",
         }
@@ -209,46 +216,6 @@ def _projects(model: ReportModel, lang: str) -> dict[str, Any]:
     }
 
 
-def _benchmark(bench: pd.DataFrame, pipeline: Pipeline, lang: str, t: Messages) -> dict[str, Any]:
-    years = bench["year"].dropna()
-    return {
-        "rows": [
-            {
-                "criterion": b.criterion,
-                "score": fmt.number(b.score, lang, 2),
-                "mean": fmt.number(b.portfolio_mean, lang, 2),
-                "median": fmt.number(b.portfolio_median, lang, 2),
-                "difference": fmt.signed(b.difference, lang, 2),
-                "position": t.status(b.position),
-            }
-            for b in bench.itertuples(index=False)
-        ],
-        "note": t(
-            "text.benchmark_note",
-            year=int(years.max()) if len(years) else t("text.none"),
-            tolerance=fmt.number(pipeline.benchmark_tolerance, lang, 2),
-        ),
-    }
-
-
-def _budget(model: ReportModel, pipeline: Pipeline, lang: str, t: Messages) -> dict[str, Any]:
-    low, high = pipeline.budget_yearly_eur
-    period_low, period_high = model.budget_pro_rata_eur
-    totals = model.totals
-    return {
-        "note": t(
-            "text.budget_note",
-            low=fmt.number(low, lang),
-            high=fmt.number(high, lang),
-            days=model.period.days,
-            period_low=fmt.number(period_low, lang),
-            period_high=fmt.number(period_high, lang),
-        ),
-        "spend": fmt.euro(totals.loc["spend_eur", "value"], lang),
-        "use": fmt.percent(totals.loc["budget_use_pct", "value"], lang),
-    }
-
-
 def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
     record = model.ingest
     files = []
@@ -276,6 +243,7 @@ def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
             "loaded": fmt.number(m.loaded, lang),
             "duplicate": fmt.number(m.duplicate, lang),
             "rejected": fmt.number(m.rejected, lang),
+            "latest": fmt.date(m.latest),
         }
         for m in model.managers
     ]

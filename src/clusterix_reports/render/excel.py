@@ -24,6 +24,7 @@ EURO = '"€" #,##0.00'
 PERCENT = "0.0%"
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
+POINTS = '+0.0" pp";-0.0" pp";0.0" pp"'  # a change of a percentage, in percentage points
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

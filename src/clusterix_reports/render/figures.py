@@ -9,7 +9,7 @@ import pandas as pd
 
 from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.render import charts
+from clusterix_reports.render import category_charts, charts
 from clusterix_reports.render.messages import Messages
 from clusterix_reports.report.model import ReportModel
 
@@ -18,6 +18,27 @@ def _wrap(label: str, width: int = 34) -> str:
     """A long axis label on at most two lines."""
     lines = textwrap.wrap(label, width)
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def time_marks(model: ReportModel, t: Messages, indicator: str | None = None) -> charts.TimeMarks:
+    """What a chart over the trend's periods draws apart: no data yet, a partial period, and
+    the targets of `indicator` (at their own period, or as a line when due later)."""
+    periods, status = list(model.trend_periods), model.trend_status
+    partial = [i for i, s in enumerate(status) if s == "partial"]
+    targets = []
+    own = model.targets[model.targets["indicator_id"] == indicator]
+    for row in own.itertuples(index=False):
+        label = t("chart.target_label", when=row.target_for, value=f"{row.target:g}")
+        if row.relation == "end target":
+            targets.append((label, float(row.target), None))
+        elif row.value_period in periods:
+            targets.append((label, float(row.target), periods.index(row.value_period)))
+    return charts.TimeMarks(
+        no_data=frozenset(i for i, s in enumerate(status) if s == "no data yet"),
+        partial=partial[-1] if partial else None,
+        targets=tuple(targets),
+        labels=(t("chart.no_data"), t("chart.partial"), t("chart.target")),
+    )
 
 
 def chart_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[str, Any]:
@@ -37,7 +58,8 @@ def chart_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
     steps = [(_wrap(s.label), s.planned_start, s.planned_end, s.actual_end) for s in model.timeline]
     bench = model.benchmark.dropna(subset=["score"])
     counts = bench["position"].value_counts()
-    drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t)
+    marks = (time_marks(model, t, "clusters_served"), time_marks(model, t))
+    drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t, marks)
     return {
         "trend": {
             "svg": drawn["trend"],
@@ -87,6 +109,7 @@ def _draw_charts(
     period: Period,
     pipeline: Pipeline,
     t: Messages,
+    marks: tuple[charts.TimeMarks, charts.TimeMarks],
 ) -> dict[str, str]:
     """The four charts as SVG ("" where there is nothing to draw)."""
     drawn = {
@@ -96,15 +119,21 @@ def _draw_charts(
             t("chart.trend_title"),
             t("chart.axis_period"),
             t("chart.axis_clusters"),
+            marks[0],
         ),
         "uses": charts.small_multiples(
-            periods, uses, t("chart.uses_title"), t("chart.axis_period"), t("chart.axis_uses")
+            periods,
+            uses,
+            t("chart.uses_title"),
+            t("chart.axis_period"),
+            t("chart.axis_uses"),
+            marks[1],
         ),
         "timeline": "",
         "benchmark": "",
     }
     if steps:
-        drawn["timeline"] = charts.timeline(
+        drawn["timeline"] = category_charts.timeline(
             steps,
             (period.start, period.end),
             t("chart.timeline_title"),
@@ -112,7 +141,7 @@ def _draw_charts(
             (t("chart.planned"), t("chart.completed"), period.id),
         )
     if len(bench):
-        drawn["benchmark"] = charts.benchmark_dots(
+        drawn["benchmark"] = category_charts.benchmark_dots(
             bench["criterion"].tolist(),
             bench["score"].tolist(),
             bench["portfolio_mean"].tolist(),

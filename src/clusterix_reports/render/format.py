@@ -68,3 +68,26 @@ def by_unit(value: Any, unit: str, language: str) -> str:
     if unit == "EUR":
         return euro(value, language)
     return number(value, language)
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+
+
+def long_date(value: Any, language: str) -> str:
+    """A date as running text writes it: '27 December 2020' (en), '27 december 2020' (nl)."""
+    if is_empty(value):
+        return EMPTY
+    if hasattr(value, "date") and not isinstance(value, dt.date):
+        value = value.date()
+    return f"{value.day} {MONTHS[language].split()[value.month - 1]} {value.year}"
+
+
+def change(value: Any, unit: str, language: str) -> str:
+    """A change of an indicator: a percentage's in percentage points ('+3.1 pp')."""
+    if unit == "%":
+        text = signed(value, language, 1)
+        return text if text == EMPTY else f"{text} pp"
+    return signed(value, language, 0)

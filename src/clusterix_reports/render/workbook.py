@@ -21,13 +21,19 @@ from clusterix_reports.render.excel import (
     EURO,
     INTEGER,
     PERCENT,
+    POINTS,
     Column,
-    frame_sheet,
     put,
     table_sheet,
     workbook_bytes,
 )
 from clusterix_reports.render.messages import Messages
+from clusterix_reports.render.workbook_records import (
+    action_plan_sheet,
+    benchmark_sheet,
+    data_quality_sheet,
+    sources_sheet,
+)
 from clusterix_reports.report.model import ReportModel
 
 HEADLINE = (
@@ -65,10 +71,10 @@ def build_workbook(
     _uptake(workbook, model, t)
     _clusters(workbook, model)
     _projects(workbook, model)
-    _action_plan(workbook, model)
-    _benchmark(workbook, model)
-    _data_quality(workbook, model)
-    _sources(workbook, model, pipeline)
+    action_plan_sheet(workbook, model)
+    benchmark_sheet(workbook, model)
+    data_quality_sheet(workbook, model)
+    sources_sheet(workbook, model, pipeline)
     return workbook_bytes(workbook, created)
 
 
@@ -124,6 +130,8 @@ def _indicators(workbook: Workbook, model: ReportModel) -> None:
         Column("target"),
         Column("pct_of_target", PERCENT),
         Column("cumulative_value"),
+        Column("data_status"),
+        Column("data_coverage_pct", PERCENT),
     ]
     rows = []
     for r in model.indicators.itertuples(index=False):
@@ -141,11 +149,13 @@ def _indicators(workbook: Workbook, model: ReportModel) -> None:
                 r.unit,
                 scale(r.previous_value),
                 scale(r.year_ago_value),
-                scale(r.change_abs),
+                r.change_abs,  # percentage points for a percentage: not a fraction
                 _pct(r.change_pct),
                 scale(r.target),
                 _pct(r.pct_of_target),
                 scale(r.cumulative_value),
+                r.data_status,
+                _pct(r.data_coverage_pct),
             ]
         )
     ws = table_sheet(workbook, "Indicators", columns, rows, table_name="Indicators")
@@ -153,6 +163,8 @@ def _indicators(workbook: Workbook, model: ReportModel) -> None:
         number_format = _value_format(r.unit)
         for column in (8, 10, 11, 12, 14, 16):
             ws.cell(row=offset, column=column).number_format = number_format
+        if r.unit == "%":
+            ws.cell(row=offset, column=12).number_format = POINTS
 
 
 def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:
@@ -283,117 +295,3 @@ def _projects(workbook: Workbook, model: ReportModel) -> None:
         for p in model.projects.itertuples(index=False)
     ]
     table_sheet(workbook, "Projects", columns, rows, table_name="Projects")
-
-
-def _action_plan(workbook: Workbook, model: ReportModel) -> None:
-    frame_sheet(
-        workbook,
-        "Action plan",
-        model.steps,
-        "ActionPlan",
-        {
-            "step": None,
-            "title": None,
-            "planned_start": DATE,
-            "planned_end": DATE,
-            "status": None,
-            "reported_status": None,
-            "delayed_by_rule": None,
-            "actual_end": DATE,
-            "evidence": None,
-        },
-    )
-
-
-def _benchmark(workbook: Workbook, model: ReportModel) -> None:
-    frame_sheet(
-        workbook,
-        "Benchmark",
-        model.benchmark,
-        "Benchmark",
-        {
-            "criterion": None,
-            "year": None,
-            "score": DECIMAL,
-            "portfolio_mean": DECIMAL,
-            "portfolio_median": DECIMAL,
-            "difference": DECIMAL,
-            "position": None,
-            "regions": INTEGER,
-        },
-    )
-
-
-def _data_quality(workbook: Workbook, model: ReportModel) -> None:
-    columns = [
-        Column("account_manager"),
-        Column("file"),
-        Column("sheet"),
-        Column("row", INTEGER),
-        Column("field"),
-        Column("value"),
-        Column("reason"),
-        Column("message", width=90),
-        Column("other_problems"),
-    ]
-    rejected = model.rejected.assign(_manager=model.rejected["account_manager"].fillna(""))
-    rejected = rejected.sort_values(
-        ["_manager", "source_file", "source_sheet", "source_row"], kind="stable"
-    )
-    rows = [
-        [
-            r.account_manager or None,
-            r.source_file,
-            r.source_sheet,
-            r.source_row,
-            r.field,
-            r.value,
-            r.reason,
-            r.message,
-            r.other_problems or None,
-        ]
-        for r in rejected.itertuples(index=False)
-    ]
-    table_sheet(workbook, "Data quality", columns, rows, table_name="DataQuality")
-
-
-def _sources(workbook: Workbook, model: ReportModel, pipeline: Pipeline) -> None:
-    columns = [
-        Column("path"),
-        Column("format"),
-        Column("status"),
-        Column("reason"),
-        Column("sha256"),
-        Column("rows_read", INTEGER),
-        Column("rows_loaded", INTEGER),
-        Column("rows_duplicate", INTEGER),
-        Column("rows_rejected", INTEGER),
-    ]
-    rows = [
-        [
-            f["path"],
-            f.get("format"),
-            f["status"],
-            f["reason"] or None,
-            f["sha256"],
-            *(
-                sum(s[k] for s in f["sheets"])
-                for k in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")
-            ),
-        ]
-        for f in model.ingest["files"]
-    ]
-    rows.append(
-        [
-            f"pipeline: {pipeline.path.name}",
-            "toml",
-            "read",
-            None,
-            pipeline.sha256,
-            None,
-            None,
-            None,
-            None,
-        ]
-    )
-    table_sheet(workbook, "Sources", columns, rows, table_name="Sources")

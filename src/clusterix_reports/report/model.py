@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from clusterix_reports.compute.indicators import pro_rata_budget_eur
-from clusterix_reports.periods import Period
+from clusterix_reports.periods import Coverage, Period, coverage
 from clusterix_reports.pipeline import Pipeline
 
 TREND_BREAKDOWNS = (("total", "total", None), ("spearhead", "cluster_type", "spearhead"))
@@ -24,12 +24,14 @@ TREND_BREAKDOWNS += (("ibn", "cluster_type", "ibn"),)
 
 @dataclass(frozen=True)
 class ManagerCounts:
-    """An account manager's rows: loaded, set aside as duplicates, rejected ("" for none)."""
+    """An account manager's rows: loaded, set aside as duplicates, rejected ("" for none),
+    and the latest date of the rows loaded (how far that manager's data reaches)."""
 
     name: str
     loaded: int
     duplicate: int
     rejected: int
+    latest: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ReportModel:
 
     period: Period
     reporting_periods: tuple[str, ...]  # the pipeline's named periods holding this period
+    data_through: dt.date | None  # the last date in the loaded service log
+    coverage: Coverage  # how much of the period that data covers
+    trend_status: tuple[str, ...]  # per trend period: complete, partial or no data yet
     indicators: pd.DataFrame  # the long indicator table (this period and the trend)
     totals: pd.DataFrame  # this period's headline rows, by indicator id
     trend_periods: tuple[str, ...]
@@ -63,6 +68,8 @@ class ReportModel:
     timeline: tuple[TimelineStep, ...]
     benchmark: pd.DataFrame
     budget_pro_rata_eur: tuple[float, float]  # the yearly range for the period's days
+    budget: pd.DataFrame  # spend against the budget: the period, year to date, since the plan
+    targets: pd.DataFrame  # every target of the pipeline, with what it is measured against
     managers: tuple[ManagerCounts, ...]
     clusters: pd.DataFrame
     services: pd.DataFrame
@@ -127,9 +134,16 @@ def manager_counts(
     """Rows loaded, duplicate and rejected per account manager, every manager named once."""
     columns = [f["account_manager"].fillna("") for f in (service_log, duplicates, rejected)]
     loaded, duplicate, refused = (c.value_counts() for c in columns)
+    latest = service_log.groupby(columns[0])["date"].max()
     names = sorted(set(loaded.index) | set(columns[2]) | set(columns[1]))
     return tuple(
-        ManagerCounts(m, int(loaded.get(m, 0)), int(duplicate.get(m, 0)), int(refused.get(m, 0)))
+        ManagerCounts(
+            m,
+            int(loaded.get(m, 0)),
+            int(duplicate.get(m, 0)),
+            int(refused.get(m, 0)),
+            _day(latest.get(m)),
+        )
         for m in names
     )
 
@@ -144,10 +158,16 @@ def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -
     periods = list(dict.fromkeys(indicators["period"]))
     series = _series(indicators, periods)
     totals = indicators[(indicators["period"] == period.id) & (indicators["breakdown"] == "total")]
+    status = indicators.drop_duplicates("period").set_index("period")["data_status"]
+    log_days = datasets["service_log"]["date"].dropna()
+    first, last = (_day(log_days.min()), _day(log_days.max())) if len(log_days) else (None, None)
     low, high = pipeline.budget_yearly_eur
     return ReportModel(
         period=period,
         reporting_periods=reporting_periods(pipeline, period),
+        data_through=last,
+        coverage=coverage(period, first, last),
+        trend_status=tuple(status.reindex(periods)),
         indicators=indicators,
         totals=totals.set_index("indicator_id"),
         trend_periods=tuple(periods),
@@ -171,6 +191,8 @@ def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -
         ),
         benchmark=datasets["benchmark"],
         budget_pro_rata_eur=(pro_rata_budget_eur(low, period), pro_rata_budget_eur(high, period)),
+        budget=datasets["budget"],
+        targets=datasets["targets"],
         managers=manager_counts(
             datasets["service_log"], datasets["duplicate_rows"], datasets["rejected_rows"]
         ),

@@ -10,6 +10,7 @@ that dies leaves the previous outputs whole.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -18,8 +19,8 @@ from typing import Any
 
 from clusterix_reports import __version__, catalog
 from clusterix_reports.console import Console
-from clusterix_reports.errors import ExitCode, StrictModeError
-from clusterix_reports.periods import Period, resolve_periods
+from clusterix_reports.errors import ExitCode, PeriodRefusedError, StrictModeError
+from clusterix_reports.periods import Period, coverage, refuse_periods_after_data, resolve_periods
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.publish import (
     link_or_copy,
@@ -58,6 +59,8 @@ class RunState:
     records: list[StepRecord] = field(default_factory=list)
     ingest_record: dict[str, Any] = field(default_factory=dict)
     periods: tuple[Period, ...] = ()
+    data_from: dt.date | None = None
+    data_through: dt.date | None = None
     summary: list[str] = field(default_factory=list)
     strict: bool = False
 
@@ -67,7 +70,7 @@ class RunState:
         return self.ctx.pipeline.outputs
 
 
-def _data_days(outputs: Path) -> set[Any]:
+def _data_days(outputs: Path) -> set[dt.date]:
     """The days of the loaded service log (ParquetFile: read without importing pandas)."""
     import pyarrow.parquet as pq
 
@@ -150,19 +153,29 @@ def _period_steps(
 def _write_run_record(state: RunState, period: Period, steps: list, previous: dict | None) -> None:
     from clusterix_reports.run.run_record import run_record
 
-    record = run_record(state.ctx.pipeline, period, steps, state.ingest_record, previous)
+    covered = coverage(period, state.data_from, state.data_through)
+    record = run_record(
+        state.ctx.pipeline,
+        period,
+        steps,
+        state.ingest_record,
+        previous,
+        state.data_through,
+        covered,
+    )
     catalog.save(state.staging, "run_record", record.to_json().encode("utf-8"), period.id)
 
 
 def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None:
     ingest = decide_ingest(pipeline, options.force)
-    if options.periods:  # a period asked for is checked before any work is done
-        state.periods = resolve_periods(pipeline, options.periods, None)
     if "ingest" in options.steps:
         _ingest(state, ingest)
     if "compute" not in options.steps:
         return
-    state.periods = state.periods or resolve_periods(pipeline, (), _data_days(state.staging))
+    days = _data_days(state.staging)
+    state.data_from, state.data_through = (min(days), max(days)) if days else (None, None)
+    state.periods = state.periods or resolve_periods(pipeline, (), days)
+    refuse_periods_after_data(state.periods, state.data_through)
     ingest_steps = list(state.records)
     for period in state.periods:
         previous = read_run_record(catalog.dataset_path(pipeline.outputs, "run_record", period.id))
@@ -201,6 +214,24 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
         for decision in plan(pipeline, options):
             console.say(f"{decision.step}: {'reuse' if decision.reuse else 'run'} ({decision.why})")
         return ExitCode.DONE
+    # periods asked for are checked before anything is written (after the data: below)
+    asked = resolve_periods(pipeline, options.periods, None) if options.periods else ()
+    outputs = pipeline.outputs
+    existed = outputs.exists()
+    try:
+        state = _locked_run(pipeline, options, console, asked)
+    except PeriodRefusedError:
+        if not existed:  # the folder this run made holds nothing a person asked for
+            shutil.rmtree(outputs, ignore_errors=True)
+        raise
+    _closing_summary(state, outputs)
+    return ExitCode.DONE
+
+
+def _locked_run(
+    pipeline: Pipeline, options: RunOptions, console: Console, asked: tuple[Period, ...]
+) -> RunState:
+    """The run itself, holding the outputs folder's lock: staging, the steps, publishing."""
     outputs = pipeline.outputs
     with outputs_lock(outputs, options.wait_seconds):
         remove_stale_staging(outputs)
@@ -214,17 +245,17 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
                 outputs / ".cache" / "ingest",
                 options.steps,
             )
-            state = RunState(ctx, outputs, strict=options.strict)
+            state = RunState(ctx, outputs, strict=options.strict, periods=asked)
             try:
                 _run_steps(state, pipeline, options)
                 publish(staging, outputs)
             except BaseException as error:
                 shutil.rmtree(staging, ignore_errors=True)
-                _record_failure(state, outputs, error)
+                if not isinstance(error, PeriodRefusedError):
+                    _record_failure(state, outputs, error)
                 raise
         (outputs / FAILED_RECORD).unlink(missing_ok=True)
-    _closing_summary(state, outputs)
-    return ExitCode.DONE
+    return state
 
 
 def _record_failure(state: RunState, outputs: Path, error: BaseException) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from clusterix_reports import __version__
 from clusterix_reports.catalog import report_folder
 from clusterix_reports.inventory import sha256_of
-from clusterix_reports.periods import Period
+from clusterix_reports.periods import Coverage, Period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.record import FileEntry, RunRecord, StepRecord
 
@@ -58,6 +59,8 @@ def run_record(
     steps: list[StepRecord],
     ingest_record: dict[str, Any],
     previous: dict[str, Any] | None,
+    data_through: dt.date | None,
+    covered: Coverage,
 ) -> RunRecord:
     """The record of one period's run: its steps, the inputs read, the outputs below
     `pipeline.outputs` (data/ and the period's folder) with their hashes and sizes."""
@@ -78,6 +81,9 @@ def run_record(
         package_version=__version__,
         pipeline_file=pipeline.path.name,
         pipeline_sha256=pipeline.sha256,
+        data_through=data_through.isoformat() if data_through else None,
+        partial=covered.status == "partial",
+        coverage_pct=round(covered.pct, 1),
         period={
             "id": period.id,
             "kind": period.kind,

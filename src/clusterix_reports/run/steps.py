@@ -33,12 +33,7 @@ COMPUTE_INPUTS = (
     "benchmark_scores",
 )
 RENDER_INPUTS = (  # what report/model.py builds the report model from
-    "indicators",
-    "benchmark",
-    "peers",
-    "uptake",
-    "steps",
-    "projects",
+    *REPORT_TABLES,
     "clusters",
     "services",
     "service_log",
@@ -117,7 +112,7 @@ def compute_reports(datasets: dict[str, Any], period: Period | None, ctx: StepCo
     from clusterix_reports.compute.step import compute_period, compute_tables
 
     assert period is not None
-    tables = compute_tables(datasets)
+    tables = compute_tables(datasets, ctx.pipeline)
     return compute_period(tables, period, ctx.pipeline, ctx.executor.map)
 
 
