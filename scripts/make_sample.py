@@ -278,6 +278,9 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "Actual start",
             "Actual end",
             "Evidence",
+            "Action",
+            "Lesson learnt",
+            "Type of improvement",
         ],
         [
             1,
@@ -288,6 +291,13 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2017-06",
             dt.date(2017, 6, 28),
             "Three intercluster calls, 2017–2018",
+            "Action 1: Introduction of services for cluster management organisations",
+            (
+                "The 2017 peer review (ESCA) found Flanders below the portfolio on mechanisms for"
+                " cross-cluster collaboration; the peer group discussion proposed matchmaking as "
+                "a non-financial incentive."
+            ),
+            "new projects",
         ],
         [
             2,
@@ -298,6 +308,12 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2018-11",
             None,
             "Two FTE intercluster managers started autumn 2018",
+            "Action 1: Introduction of services for cluster management organisations",
+            (
+                "The intercluster calls of step 1 showed that clusters lack the resources to "
+                "pursue intercluster collaboration."
+            ),
+            "new projects; management",
         ],
         [
             3,
@@ -308,6 +324,14 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2019-01",
             dt.date(2019, 1, 31),
             "Plan 2019 submitted to the management board",
+            "Action 1: Introduction of services for cluster management organisations",
+            (
+                "Working Group Services for CMOs (Győr, Clermont-Ferrand, Budapest, 2018): non-"
+                "financial support to cluster organisations raises cluster excellence; the study "
+                "'Regional Experiences with PPI' (Region Southern Denmark) inspired a learning "
+                "platform on innovation procurement."
+            ),
+            "strategic focus",
         ],
         [
             4,
@@ -318,6 +342,12 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2020-02",
             None,
             "Plan 2020 approved; plan 2021 in preparation",
+            "Action 1: Introduction of services for cluster management organisations",
+            (
+                "The services for clusters the Working Group Services for CMOs identified in the "
+                "partner regions, matched to the needs of the Flemish clusters."
+            ),
+            "management; strategic focus",
         ],
         [
             5,
@@ -328,6 +358,12 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2019-09",
             None,
             "Business-model coaching tested; PPI learning platform running",
+            "Action 1: Introduction of services for cluster management organisations",
+            (
+                "France Clusters (Auvergne-Rhône-Alpes): a tailor-made service package towards "
+                "its members is essential to a cluster organisation's sustainable business model."
+            ),
+            "new projects",
         ],
         [
             6,
@@ -338,6 +374,9 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "2019-04",
             dt.date(2019, 4, 25),
             "Promotion support service designed",
+            "Action 1: Introduction of services for cluster management organisations",
+            "The method presented at the CLUSTERIX 2.0 local stakeholder meeting of 19 December 2018.",
+            "management",
         ],
     ]
     write_xlsx(folder / "action-plan.xlsx", [("Actieplan", plan)])

@@ -84,6 +84,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(validate, outputs=False)
 
+    narrative = commands.add_parser(
+        "narrative",
+        help="write the period's narrative file (INPUTS/narrative/PERIOD.md) if absent",
+        description="Write a narrative file for the period: the sign-off names carried over, "
+        "every section heading, and the placeholders with this period's values. Never "
+        "overwrites a file.",
+    )
+    common(narrative, outputs=False)
+    narrative.add_argument(
+        "--period", help="2019Q4, 2019H2, 2019 or a reporting period (default: as for run)"
+    )
+
     template = commands.add_parser(
         "template",
         help="write an empty service-log workbook for account managers",

@@ -75,3 +75,16 @@ def template(args: argparse.Namespace) -> int:
     path: Path = write_template(pipeline, args.out)
     _say(args, f"wrote {path}")
     return int(ExitCode.DONE)
+
+
+def narrative(args: argparse.Namespace) -> int:
+    """Write the period's narrative file if it does not exist; never overwrite one."""
+    from clusterix_reports.console import Console
+    from clusterix_reports.narrative_command import write_narrative_file
+
+    pipeline = _pipeline(args)
+    path = write_narrative_file(pipeline, args.period, Console(quiet=True))
+    if path is None:
+        return int(ExitCode.DONE)
+    _say(args, f"wrote {path}")
+    return int(ExitCode.DONE)

@@ -64,6 +64,7 @@ class RunRecord:
     steps: list[StepRecord]
     inputs: list[FileEntry]
     outputs: list[FileEntry]
+    narrative: dict[str, str] | None = None  # the narrative file read: path, sha256
     schema_version: int = RUN_SCHEMA_VERSION
 
     def to_json(self) -> str:

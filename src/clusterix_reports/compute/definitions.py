@@ -30,7 +30,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Distinct clusters with at least one service-log row in the period: the action plan's "
         "monitoring indicator (number of clusters that make use of the services offered).",
         _LOG,
-        "count distinct cluster_id where start <= date <= end",
+        "Count each cluster once if it has at least one service-log row dated in the period.",
         ("cluster_type", "service"),
     ),
     IndicatorDefinition(
@@ -40,7 +40,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Distinct clusters with at least one service-log row from the programme start to the "
         "period end.",
         _LOG,
-        "count distinct cluster_id where programme start <= date <= end",
+        (
+            "Count each cluster once if it has at least one service-log row dated from the "
+            "programme start to the period end."
+        ),
     ),
     IndicatorDefinition(
         "active_clusters",
@@ -49,7 +52,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Clusters in the registry recognised by the period end whose funding had not ended "
         "before the period start.",
         ("clusters",),
-        "count clusters with recognised_from <= end and (funding_end empty or funding_end >= start)",
+        (
+            "Count the registry's clusters recognised by the period end whose funding had not"
+            " ended before the period start."
+        ),
     ),
     IndicatorDefinition(
         "coverage_pct",
@@ -58,7 +64,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Share of the active clusters that were served in the period; empty when no cluster "
         "is active.",
         ("service_log", "clusters"),
-        "100 x distinct served clusters that are active / active_clusters",
+        (
+            "Divide the active clusters that were served in the period by all active "
+            "clusters, times 100."
+        ),
     ),
     IndicatorDefinition(
         "service_uses",
@@ -66,7 +75,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "uses",
         "Service-log rows in the period.",
         _LOG,
-        "count rows where start <= date <= end",
+        "Count the service-log rows dated in the period.",
         ("cluster_type", "service"),
     ),
     IndicatorDefinition(
@@ -75,7 +84,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "persons",
         "Sum of participants over the service-log rows in the period (an empty cell counts as 0).",
         _LOG,
-        "sum participants where start <= date <= end",
+        (
+            "Add up the participants of the service-log rows dated in the period; an empty "
+            "cell adds nothing."
+        ),
         ("cluster_type", "service"),
     ),
     IndicatorDefinition(
@@ -84,7 +96,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "services",
         "Distinct services with at least one service-log row in the period.",
         _LOG,
-        "count distinct service_id where start <= date <= end",
+        "Count each service once if it has at least one service-log row dated in the period.",
     ),
     IndicatorDefinition(
         "services_launched_cumulative",
@@ -92,7 +104,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "services",
         "Catalogue services launched from the action plan's start up to the period end.",
         ("services",),
-        "count services with action plan start <= launched <= end",
+        "Count the catalogue's services launched from the action plan's start to the period end.",
     ),
     IndicatorDefinition(
         "intercluster_projects_approved",
@@ -101,7 +113,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Projects of two or more distinct clusters, approved, running or completed, approved "
         "in the period.",
         ("intercluster_projects",),
-        "count projects with >= 2 clusters, status approved/running/completed, start <= approved_on <= end",
+        (
+            "Count the projects of two or more clusters that are approved, running or "
+            "completed and were approved in the period."
+        ),
     ),
     IndicatorDefinition(
         "intercluster_projects_cumulative",
@@ -109,7 +124,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "projects",
         "The same projects, approved from the programme start to the period end.",
         ("intercluster_projects",),
-        "as intercluster_projects_approved, programme start <= approved_on <= end",
+        "Count the same projects approved from the programme start to the period end.",
     ),
     IndicatorDefinition(
         "intercluster_budget_eur",
@@ -117,7 +132,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "EUR",
         "Sum of the budgets of the projects counted in intercluster_projects_approved.",
         ("intercluster_projects",),
-        "sum budget_eur of those projects",
+        "Add up the budgets of the projects counted as approved in the period.",
     ),
     IndicatorDefinition(
         "intercluster_budget_since_plan_eur",
@@ -126,7 +141,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Sum of the budgets of the countable intercluster projects approved from the action "
         "plan's start to the period end: the funds the action plan influenced.",
         ("intercluster_projects",),
-        "sum budget_eur of projects as in intercluster_projects_approved, action_plan_start <= approved_on <= end",
+        (
+            "Add up the budgets of the countable projects approved from the action plan's "
+            "start to the period end."
+        ),
     ),
     IndicatorDefinition(
         "spend_eur",
@@ -134,7 +152,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "EUR",
         "Sum of cost_eur over the service-log rows in the period.",
         _LOG,
-        "sum cost_eur where start <= date <= end",
+        "Add up the costs of the service-log rows dated in the period.",
     ),
     IndicatorDefinition(
         "budget_spend_eur",
@@ -144,7 +162,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "budget ([budget] excluded_services; the action plan's budget excludes the intercluster "
         "managers). A lower bound when uses_without_cost is above 0.",
         _LOG,
-        "sum cost_eur where start <= date <= end and the service is not excluded",
+        (
+            "Add up the costs of the period's service-log rows, leaving out the services "
+            "excluded from the budget."
+        ),
     ),
     IndicatorDefinition(
         "uses_without_cost",
@@ -153,7 +174,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Service-log rows in the period whose cost is empty: while there are any, the spend "
         "figures are lower bounds.",
         _LOG,
-        "count rows where start <= date <= end and cost_eur is empty",
+        "Count the period's service-log rows that give no cost.",
     ),
     IndicatorDefinition(
         "budget_use_pct",
@@ -162,7 +183,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Spend counted against the budget (budget_spend_eur) against the upper bound of the "
         "yearly budget, pro rata for the days of the period in each year.",
         _LOG,
-        "100 x budget_spend_eur / sum over the period's years of (yearly budget x days in period / days in year)",
+        (
+            "Divide the spend counted against the budget by the upper bound of the yearly "
+            "budget, taken pro rata for the period's days in each year, times 100."
+        ),
     ),
     IndicatorDefinition(
         "steps_completed",
@@ -171,7 +195,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Steps completed by the period end: as reported for a period ending on or after the "
         "last day of data; for an earlier period, steps whose actual end is on or before its end.",
         ("action_plan",),
-        "count steps whose status at the period end is completed",
+        "Count the steps whose status at the period end is completed.",
     ),
     IndicatorDefinition(
         "steps_ongoing",
@@ -179,7 +203,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "steps",
         "Steps under way at the period end and not past their planned end.",
         ("action_plan",),
-        "count steps whose status at the period end is ongoing and planned_end >= end",
+        (
+            "Count the steps whose status at the period end is ongoing and whose planned end "
+            "has not passed."
+        ),
     ),
     IndicatorDefinition(
         "steps_delayed",
@@ -188,7 +215,10 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Steps reported as delayed, and every step not completed whose planned end is before "
         "the period end, whatever its status says.",
         ("action_plan",),
-        "count steps delayed at the period end, or not completed and planned_end < end",
+        (
+            "Count the steps delayed at the period end: reported delayed, or not completed "
+            "with their planned end passed."
+        ),
     ),
     IndicatorDefinition(
         "steps_not_started",
@@ -197,7 +227,7 @@ DEFINITIONS: tuple[IndicatorDefinition, ...] = (
         "Steps not started at the period end (reported not started, or, for an earlier period, "
         "before their planned or actual start) and not past their planned end.",
         ("action_plan",),
-        "count steps whose status at the period end is not started and planned_end >= end",
+        "Count the steps not started at the period end whose planned end has not passed.",
     ),
 )
 

@@ -23,19 +23,28 @@ class HeaderMatch:
 
 
 def map_header_row(cells: Sequence[Any], table: TableSpec) -> HeaderMatch:
-    """Map one row's cells to `table`'s fields by alias."""
-    index = table.alias_index
-    columns: dict[int, str] = {}
-    seen: dict[str, list[str]] = {}
+    """Map one row's cells to `table`'s fields by alias.
+
+    A header that is an alias of several fields ("Actie": the title, or the action a step
+    belongs to) names the first of them that no other header of the row names alone.
+    """
+    candidates = table.alias_candidates
+    found: dict[int, tuple[str, tuple[str, ...]]] = {}
     unknown = []
     for position, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
-        name = next((index[k] for k in header_keys(text) if k in index), None)
-        if name is None:
+        names = next((candidates[k] for k in header_keys(text) if k in candidates), None)
+        if names is None:
             unknown.append(text)
             continue
+        found[position] = (text, names)
+    sure = {names[0] for _, names in found.values() if len(names) == 1}
+    columns: dict[int, str] = {}
+    seen: dict[str, list[str]] = {}
+    for position, (text, names) in found.items():
+        name = next((n for n in names if n not in sure), names[0]) if len(names) > 1 else names[0]
         seen.setdefault(name, []).append(text)
         columns.setdefault(position, name)
     conflicts = {name: tuple(texts) for name, texts in seen.items() if len(texts) > 1}

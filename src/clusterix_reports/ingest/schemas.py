@@ -42,6 +42,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("actual_end", pa.date32()),
             ("evidence", pa.string()),
             ("actual_start", pa.date32()),
+            ("action", pa.string()),
+            ("lesson", pa.string()),
+            ("improvement", pa.string()),
             *_SOURCE,
         ]
     ),

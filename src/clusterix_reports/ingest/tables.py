@@ -93,6 +93,9 @@ def parse_field(cells: np.ndarray, spec: FieldSpec, date1904: bool, ctx: ParseCo
         return v.resolve_names(cells, ctx.services, Reason.UNKNOWN_SERVICE)
     if kind == "clusters":
         return v.resolve_name_lists(cells, ctx.clusters)[0]
+    if kind.startswith("choices:"):
+        vocab = kind.split(":", 1)[1]
+        return v.parse_choice_list(cells, ctx.vocabulary.choices[vocab], Reason.BAD_VALUE)
     if kind.startswith("choice:"):
         vocab = kind.split(":", 1)[1]
         reason = Reason.BAD_STATUS if vocab.endswith("status") else Reason.BAD_VALUE

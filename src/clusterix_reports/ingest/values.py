@@ -302,6 +302,22 @@ def parse_choice(cells: Sequence[Any], spellings: dict[str, str], reason: str) -
     return resolve_names(cells, spellings, reason)
 
 
+def parse_choice_list(cells: Sequence[Any], spellings: dict[str, str], reason: str) -> Parsed:
+    """Several values of a closed vocabulary, `;`-separated: their canonical names joined
+    by "; " in the order given, each once; `reason` where one is not in the vocabulary."""
+    size = len(cells)
+    values, problems = nones(size), nones(size)
+    for i, text in enumerate(clean_text(cells)):
+        if text is None:
+            continue
+        found = [spellings.get(fold(part)) for part in text.split(";") if part.strip()]
+        if None in found:
+            problems[i] = reason
+        else:
+            values[i] = "; ".join(dict.fromkeys(found)) or None
+    return Parsed(values, problems)
+
+
 def resolve_names(cells: Sequence[Any], index: dict[str, str], reason: str) -> Parsed:
     """Ids for names, ids or aliases, matched after folding; `reason` where none matches."""
     size = len(cells)

@@ -60,9 +60,9 @@ class TableSpec:
         return next(f for f in self.fields if f.name == name)
 
     @property
-    def alias_index(self) -> dict[str, str]:
-        """Folded header -> field name, for every alias of every field."""
-        return _alias_index(self)
+    def alias_candidates(self) -> dict[str, tuple[str, ...]]:
+        """Folded header -> every field it is an alias of, in the fields' order."""
+        return _alias_candidates(self)
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,15 @@ class Vocabulary:
 
 
 @cache
-def _alias_index(spec: TableSpec) -> dict[str, str]:
-    index: dict[str, str] = {}
+def _alias_candidates(spec: TableSpec) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
     for fld in spec.fields:
         for alias in fld.aliases:
             for key in header_keys(alias):
-                index.setdefault(key, fld.name)
-    return index
+                names = found.setdefault(key, [])
+                if fld.name not in names:
+                    names.append(fld.name)
+    return {key: tuple(names) for key, names in found.items()}
 
 
 @cache

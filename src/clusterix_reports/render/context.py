@@ -14,8 +14,10 @@ from clusterix_reports import __version__
 from clusterix_reports.compute.definitions import DEFINITIONS
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import format as fmt
+from clusterix_reports.render.action_plan import action_plan_section
 from clusterix_reports.render.figures import chart_context
 from clusterix_reports.render.messages import Messages
+from clusterix_reports.render.narrative_context import narrative_context
 from clusterix_reports.render.time_sections import (
     benchmark_section,
     budget_section,
@@ -46,7 +48,7 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
         "t": t,
         "meta": _meta(pipeline, model, t),
         "summary": _summary(totals, lang, t),
-        "steps": _steps(model.steps, t),
+        "action_plan": action_plan_section(model, lang, t),
         "indicators": _indicator_rows(totals, lang, t),
         "glossary": [
             {
@@ -54,7 +56,7 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
                 "label": t.indicator_label(d.id),
                 "definition": t.indicator_definition(d.id),
                 "unit": d.unit,
-                "rule": d.counting_rule,
+                "rule": t.indicator_rule(d.id),
             }
             for d in DEFINITIONS
         ],
@@ -63,6 +65,7 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
         "benchmark": benchmark_section(model, pipeline, lang, t),
         "budget": budget_section(model, pipeline, lang, t),
         "time": time_notes(model, lang, t),
+        "narrative": narrative_context(model, lang, t),
         "targets": targets_section(model, lang, t),
         "quality": _quality(model, lang, t),
         "sources": _sources(model, pipeline),
@@ -83,6 +86,13 @@ def _meta(pipeline: Pipeline, model: ReportModel, t: Messages) -> dict[str, Any]
         "partner": programme.partner,
         "region": programme.region,
         "policy_instrument": programme.policy_instrument,
+        "project": programme.project or "",
+        "partner_number": programme.partner_number or "",
+        "phase": t(
+            "cover.phase_value" if programme.phase == 2 else "cover.phase_value_1",
+            phase=programme.phase,
+        ),
+        "contact": programme.contact or "",
         "period_id": period.id,
         "period_dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
         "reporting_periods": ", ".join(model.reporting_periods),
@@ -137,26 +147,11 @@ def _indicator_rows(totals: pd.DataFrame, lang: str, t: Messages) -> list[dict[s
     return rows
 
 
-def _steps(steps: pd.DataFrame, t: Messages) -> list[dict[str, str]]:
-    return [
-        {
-            "step": str(s.step),
-            "title": s.title,
-            "planned_start": fmt.date(s.planned_start),
-            "planned_end": fmt.date(s.planned_end),
-            "status": t("text.delayed_by_rule") if s.delayed_by_rule else t.status(s.status),
-            "reported": t.status(s.reported_status),
-            "delayed_by_rule": bool(s.delayed_by_rule),
-            "actual_start": fmt.date(getattr(s, "actual_start", None)),
-            "actual_end": fmt.date(s.actual_end),
-            "evidence": s.evidence if isinstance(s.evidence, str) else "",
-        }
-        for s in steps.itertuples(index=False)
-    ]
-
-
 def _uptake(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
-    counts = model.uptake
+    step = dict(zip(model.services["service_id"], model.services["action_step"], strict=True))
+    existing = [s for s in model.service_ids if pd.isna(step.get(s))]
+    planned = [s for s in model.service_ids if not pd.isna(step.get(s))]
+    counts = model.uptake[existing + planned]
     rows = [
         {
             "name": model.cluster_names.get(cluster_id, cluster_id),
@@ -173,15 +168,19 @@ def _uptake(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
             "uses": fmt.number(p.service_uses, lang),
             "participants": fmt.number(p.participants, lang),
             "median": fmt.number(p.peer_median, lang, 1),
-            "ratio": fmt.number(p.peer_ratio, lang, 2),
+            "ratio": fmt.number(p.peer_ratio, lang, 2) if p.active else t("text.not_active"),
         }
         for p in model.peers.itertuples(index=False)
     ]
     return {
-        "service_ids": list(model.service_ids),
-        "service_legend": [{"id": s, "name": model.service_names[s]} for s in model.service_ids],
+        "service_ids": existing + planned,
+        "groups": [
+            {"label": t("text.existing_services"), "span": len(existing)},
+            {"label": t("text.plan_services"), "span": len(planned)},
+        ],
+        "service_legend": [{"id": s, "name": model.service_names[s]} for s in existing + planned],
         "rows": rows,
-        "column_totals": [fmt.number(counts[s].sum(), lang) for s in model.service_ids],
+        "column_totals": [fmt.number(counts[s].sum(), lang) for s in existing + planned],
         "total": fmt.number(counts.to_numpy().sum(), lang),
         "peers": peers,
     }
@@ -204,9 +203,20 @@ def _projects(model: ReportModel, lang: str) -> dict[str, Any]:
             for p in frame.itertuples(index=False)
         ]
 
+    calls = [
+        {
+            "span": c.span,
+            "submitted": fmt.number(c.submitted, lang),
+            "approved": fmt.number(c.approved, lang),
+            "rejected": fmt.number(c.rejected, lang),
+            "success": fmt.percent(c.success_pct, lang),
+        }
+        for c in model.calls
+    ]
     in_period = model.projects[model.projects["approved_in_period"]]
     cumulative = model.projects[model.projects["counted_cumulative"]]
     return {
+        "calls": calls,
         "in_period": rows(in_period.head(MAX_LISTED)),
         "in_period_count": len(in_period),
         "in_period_budget": fmt.number(in_period["budget_eur"].sum(), lang),
@@ -294,6 +304,11 @@ def _sources(model: ReportModel, pipeline: Pipeline) -> dict[str, Any]:
                 "rows": str(sum(s["rows_read"] for s in f["sheets"])),
             }
             for f in model.ingest["files"]
+        ]
+        + [
+            {"path": n.path, "sha256": n.sha256, "status": "read", "rows": fmt.EMPTY}
+            for n in (model.narrative,)
+            if n is not None
         ],
         "pipeline": pipeline.path.name,
         "pipeline_sha256": pipeline.sha256,

@@ -39,6 +39,14 @@ class Messages:
             .get("definition", BY_ID[indicator_id].definition)
         )
 
+    def indicator_rule(self, indicator_id: str) -> str:
+        """The indicator's counting rule, a plain sentence, in this language."""
+        return (
+            self.catalogue.get("indicator", {})
+            .get(indicator_id, {})
+            .get("rule", BY_ID[indicator_id].counting_rule)
+        )
+
     def status(self, value: str | None) -> str:
         """A status, position or cluster type in this language."""
         if value is None:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from clusterix_reports.compute.indicators import pro_rata_budget_eur
+from clusterix_reports.narrative import Narrative
 from clusterix_reports.periods import Coverage, Period, coverage
 from clusterix_reports.pipeline import Pipeline
 
@@ -32,6 +33,23 @@ class ManagerCounts:
     duplicate: int
     rejected: int
     latest: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """Intercluster projects over a span: submitted (by submission date), approved (counted
+    as intercluster_projects_approved counts them), rejected (by submission date)."""
+
+    span: str  # period | cumulative
+    submitted: int
+    approved: int
+    rejected: int
+
+    @property
+    def success_pct(self) -> float | None:
+        """Approved as a share of the decisions: approved and rejected (None without any)."""
+        decided = self.approved + self.rejected
+        return 100.0 * self.approved / decided if decided else None
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class ReportModel:
     service_names: dict[str, str]
     peers: pd.DataFrame
     projects: pd.DataFrame
+    calls: tuple[CallOutcome, ...]  # the period, and since the programme start
     steps: pd.DataFrame
     timeline: tuple[TimelineStep, ...]
     benchmark: pd.DataFrame
@@ -76,6 +95,7 @@ class ReportModel:
     rejected: pd.DataFrame
     ingest: dict[str, Any]
     inputs_fingerprint: str
+    narrative: Narrative | None = None  # the analyst's words for the period, where written
 
 
 def inputs_fingerprint(ingest: dict[str, Any]) -> str:
@@ -128,6 +148,29 @@ def uptake_by_cluster(uptake: pd.DataFrame, service_ids: list[str], names: dict)
     return counts.loc[sorted(counts.index, key=lambda c: names.get(c, c))]
 
 
+def call_outcomes(projects: pd.DataFrame, period: Period) -> tuple[CallOutcome, ...]:
+    """Submitted, approved and rejected intercluster projects in the period and since the
+    programme start (the projects table flags what counts as approved in each)."""
+    submitted = pd.to_datetime(projects["submitted_on"])  # an empty date is in no span
+    rejected = projects["status"] == "rejected"
+    in_period = submitted.between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    by_end = submitted <= pd.Timestamp(period.end)
+    return (
+        CallOutcome(
+            "period",
+            int(in_period.sum()),
+            int(projects["approved_in_period"].sum()),
+            int((rejected & in_period).sum()),
+        ),
+        CallOutcome(
+            "cumulative",
+            int(by_end.sum()),
+            int(projects["counted_cumulative"].sum()),
+            int((rejected & by_end).sum()),
+        ),
+    )
+
+
 def manager_counts(
     service_log: pd.DataFrame, duplicates: pd.DataFrame, rejected: pd.DataFrame
 ) -> tuple[ManagerCounts, ...]:
@@ -148,7 +191,12 @@ def manager_counts(
     )
 
 
-def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -> ReportModel:
+def report_model(
+    datasets: dict[str, Any],
+    period: Period,
+    pipeline: Pipeline,
+    narrative: Narrative | None = None,
+) -> ReportModel:
     """The model of one period's reports, from the datasets the render step reads
     (run/steps.py, RENDER_INPUTS)."""
     indicators = datasets["indicators"]
@@ -179,6 +227,7 @@ def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -
         service_names=dict(zip(services["service_id"], services["name"], strict=True)),
         peers=datasets["peers"],
         projects=datasets["projects"],
+        calls=call_outcomes(datasets["projects"], period),
         steps=datasets["steps"],
         timeline=tuple(
             TimelineStep(
@@ -201,4 +250,5 @@ def report_model(datasets: dict[str, Any], period: Period, pipeline: Pipeline) -
         rejected=datasets["rejected_rows"],
         ingest=datasets["ingest_record"],
         inputs_fingerprint=inputs_fingerprint(datasets["ingest_record"]),
+        narrative=narrative,
     )

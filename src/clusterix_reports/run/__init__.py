@@ -32,7 +32,14 @@ from clusterix_reports.publish import (
 from clusterix_reports.record import StepRecord, StepStatus, read_run_record
 from clusterix_reports.run import overlap
 from clusterix_reports.run.plan import Decision, decide_ingest, decide_period_steps, previous_step
-from clusterix_reports.run.steps import ALL_STEPS, BY_NAME, Step, StepContext, strict_problems
+from clusterix_reports.run.steps import (
+    ALL_STEPS,
+    BY_NAME,
+    Step,
+    StepContext,
+    period_narrative,
+    strict_problems,
+)
 
 FAILED_RECORD = "failed-run.json"
 
@@ -70,7 +77,7 @@ class RunState:
         return self.ctx.pipeline.outputs
 
 
-def _data_days(outputs: Path) -> set[dt.date]:
+def data_days(outputs: Path) -> set[dt.date]:
     """The days of the loaded service log (ParquetFile: read without importing pandas)."""
     import pyarrow.parquet as pq
 
@@ -172,10 +179,13 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
         _ingest(state, ingest)
     if "compute" not in options.steps:
         return
-    days = _data_days(state.staging)
+    days = data_days(state.staging)
     state.data_from, state.data_through = (min(days), max(days)) if days else (None, None)
     state.periods = state.periods or resolve_periods(pipeline, (), days)
     refuse_periods_after_data(state.periods, state.data_through)
+    if "render" in options.steps:  # a narrative's mistakes stop the run before any compute
+        for period in state.periods:
+            period_narrative(pipeline, period)
     ingest_steps = list(state.records)
     for period in state.periods:
         previous = read_run_record(catalog.dataset_path(pipeline.outputs, "run_record", period.id))
@@ -198,7 +208,7 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
             Decision("render", "", False, "after compute"),
         ]
     periods = resolve_periods(
-        pipeline, options.periods, None if options.periods else _data_days(pipeline.outputs)
+        pipeline, options.periods, None if options.periods else data_days(pipeline.outputs)
     )
     decisions = [ingest]
     for period in periods:
@@ -214,8 +224,11 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
         for decision in plan(pipeline, options):
             console.say(f"{decision.step}: {'reuse' if decision.reuse else 'run'} ({decision.why})")
         return ExitCode.DONE
-    # periods asked for are checked before anything is written (after the data: below)
+    # periods asked for, and their narratives, are checked before anything is written (their
+    # place after the data: once it is read)
     asked = resolve_periods(pipeline, options.periods, None) if options.periods else ()
+    for period in asked if "render" in options.steps else ():
+        period_narrative(pipeline, period)
     outputs = pipeline.outputs
     existed = outputs.exists()
     try:

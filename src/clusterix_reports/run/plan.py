@@ -81,15 +81,21 @@ def _compute_settings(pipeline: Pipeline) -> dict[str, Any]:
     return {k: v for k, v in pipeline.settings.items() if k not in ("paths", "report")}
 
 
-def _render_fingerprint(pipeline: Pipeline, compute_fp: str) -> str:
+def _render_fingerprint(pipeline: Pipeline, compute_fp: str, period: Period) -> str:
+    """What render reads besides compute's tables: the templates, the language, the
+    narrative file (a changed narrative renders again, without ingest or compute)."""
+    from clusterix_reports.inventory import sha256_of
+    from clusterix_reports.narrative import narrative_path
     from clusterix_reports.resources import templates_dir
 
+    narrative = narrative_path(pipeline.inputs, period.id)
     return fingerprint(
         code_fingerprint(),
         compute_fp,
         folder_fingerprint(templates_dir(pipeline)),
         pipeline.language,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
+        sha256_of(narrative) if narrative.is_file() else "",
     )
 
 
@@ -124,7 +130,7 @@ def decide_period_steps(
 ) -> dict[str, Decision]:
     """Whether compute and render run or are reused for a period, from what each reads."""
     compute_fp = fingerprint(code_fingerprint(), ingest_fp, _compute_settings(pipeline), period.id)
-    render_fp = _render_fingerprint(pipeline, compute_fp)
+    render_fp = _render_fingerprint(pipeline, compute_fp, period)
     return {
         "compute": _decide("compute", compute_fp, previous, pipeline, period, force),
         "render": _decide("render", render_fp, previous, pipeline, period, force),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from clusterix_reports.catalog import DATA_TABLES, DATASETS, REPORT_TABLES
 from clusterix_reports.console import Console
+from clusterix_reports.narrative import Narrative, read_narrative
 from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.run.overlap import Serial
@@ -116,6 +117,13 @@ def compute_reports(datasets: dict[str, Any], period: Period | None, ctx: StepCo
     return compute_period(tables, period, ctx.pipeline, ctx.executor.map)
 
 
+def period_narrative(pipeline: Pipeline, period: Period) -> Narrative | None:
+    """The period's narrative file, checked (None where there is none)."""
+    from clusterix_reports.compute.definitions import BY_ID
+
+    return read_narrative(pipeline.inputs, period.id, BY_ID)
+
+
 def render_reports(datasets: dict[str, Any], period: Period | None, ctx: StepContext) -> dict:
     """The period's workbook and PDF from its report model."""
     from clusterix_reports.render.step import prepare_layout, workbook_bytes
@@ -123,7 +131,8 @@ def render_reports(datasets: dict[str, Any], period: Period | None, ctx: StepCon
 
     assert period is not None
     with ctx.console.status("render: laying out the report"):
-        model = report_model(datasets, period, ctx.pipeline)
+        narrative = period_narrative(ctx.pipeline, period)
+        model = report_model(datasets, period, ctx.pipeline, narrative)
         name = Path(DATASETS["workbook"].relative(period.id)).name
         layout = prepare_layout(model, ctx.pipeline, name)
         workbook = functools.cache(lambda: workbook_bytes(model, layout))
