@@ -111,8 +111,10 @@ def test_the_charts_alternative_texts_carry_the_period_s_figures(report) -> None
         ]
     # 2019Q4: C1 (spearhead) on 5 Nov and C3 (ibn) on 20 Dec; C2's use was in 2019Q2 and
     # the row of "Nobody" is rejected
-    trend = next(a for a in alts if a.startswith("Line chart"))
+    trend = next(a for a in alts if a.startswith("Line chart of the number of clusters served per"))
     assert "In 2019Q4: 2 clusters in total, 1 spearhead clusters, 1 innovative" in trend
+    reach = next(a for a in alts if "from the programme start" in a)
+    assert "By 2019Q4: 3 clusters." in reach  # C2 in 2019Q2 as well
     uses = next(a for a in alts if a.startswith("Small line charts"))
     assert "In 2019Q4: 2 uses." in uses
 

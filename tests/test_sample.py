@@ -44,3 +44,28 @@ def test_validate_lists_the_mistakes_of_a_sample_file(run_cli, capsys) -> None:
     assert run_cli("validate", export) == 3
     out = capsys.readouterr().out
     assert "negative_number" in out and "date_out_of_range" in out
+
+
+def test_the_sample_report_reads_as_the_programme_s_progress_report(tmp_path, run_cli) -> None:
+    import re
+
+    from pypdf import PdfReader
+
+    assert run_cli("run", "--outputs", tmp_path, "--period", "2020Q4", "--quiet") == 0
+    pdf = tmp_path / "reports" / "2020Q4" / "progress-report-2020Q4.pdf"
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    # the seed's action, a partner's lesson, the improvement kinds, the sign-off of the
+    # shipped narrative, its live figures, and the Interreg facts on the cover
+    for shown in (
+        "Action 1: Introduction of services for cluster management organisations",
+        "France Clusters (Auvergne-Rhône-Alpes)",
+        "strategic focus",
+        "improved management",
+        "Lies Maes (synthetic sample), 20 January 2021",
+        "reached 18 clusters (93.8 % of the active ones)",
+        "Partner number P9",
+        "Phase 2: monitoring of the action plan",
+        "Funds influenced",
+    ):
+        assert shown in text, shown
+    assert "DRAFT" not in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from clusterix_reports.render.charts import (
     SMALL,
@@ -76,19 +77,39 @@ def _category_frame(
     return row
 
 
+@dataclass(frozen=True)
+class TimelineRow:
+    """One step on the timeline: its label, planned span, actual span, and whether it is
+    delayed at the period end."""
+
+    label: str
+    planned_start: dt.date
+    planned_end: dt.date
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    delayed: bool = False
+
+
 def timeline(
-    steps: Sequence[tuple[str, dt.date, dt.date, dt.date | None]],
+    steps: Sequence[TimelineRow],
     period: tuple[dt.date, dt.date],
     title: str,
     xlabel: str,
-    labels: tuple[str, str, str],
+    labels: tuple[str, str, str, str, str],
 ) -> str:
-    """Planned spans as hatched bars, completions as diamonds, the period shaded."""
-    planned_label, completed_label, period_label = labels
-    left = _label_width([s[0] for s in steps]) + 12
+    """Planned spans as hatched bars, actual spans as solid bars under them (to the period
+    end while under way), completions as diamonds, delayed steps with a triangle at their
+    planned end, the period shaded."""
+    planned_label, completed_label, period_label, actual_label, delayed_label = labels
+    left = _label_width([s.label for s in steps]) + 12
     right, top, row_height = WIDTH - 6, 22.0, 24.0
     bottom = top + row_height * max(len(steps), 1)
-    days = [d for s in steps for d in s[1:] if d is not None] + list(period)
+    days = [
+        d
+        for s in steps
+        for d in (s.planned_start, s.planned_end, s.actual_start, s.actual_end)
+        if d is not None
+    ] + list(period)
     first, last = min(days), max(days) + dt.timedelta(days=1)
     pad, day = (last - first) / 40, dt.timedelta(days=1)
     x = Scale(0, (last - first + 2 * pad) / day, left, right)
@@ -96,14 +117,15 @@ def timeline(
     def at(when: dt.date) -> float:
         return x((when - first + pad) / day)
 
-    legend = legend_rows(
-        left,
-        [
-            (box_sample(SHADE), period_label),
-            (marker_sample("D", 6.0), completed_label),
-            (box_sample("#fff", hatched=True), planned_label),
-        ],
-    )
+    keys = [
+        (box_sample(SHADE), period_label),
+        (box_sample("#fff", hatched=True), planned_label),
+        (box_sample("#000"), actual_label),
+        (marker_sample("D", 6.0), completed_label),
+    ]
+    if any(s.delayed for s in steps):
+        keys.append((marker_sample("^", 7.0, fill="#fff"), delayed_label))
+    legend = legend_rows(left, keys)
     canvas = Canvas(WIDTH, bottom + 34 + 14 * len(legend))
     chart_title(canvas, title)
     canvas.rect(
@@ -114,12 +136,23 @@ def timeline(
         fill=SHADE,
     )
     ticks = [(at(t), f"{t:%Y-%m}") for t in _date_ticks(first - pad, last + pad)]
-    row = _category_frame(canvas, [s[0] for s in steps], ticks, (left, right, top), row_height)
-    for i, (_, start, end, actual) in enumerate(steps):
-        width = at(end + dt.timedelta(days=1)) - at(start)
-        canvas.rect(at(start), row(i) - 5, width, 10, fill="#fff", stroke="#000", hatched=True)
-        if actual is not None:
-            canvas.marker("D", at(actual), row(i), 6.0)
+    row = _category_frame(canvas, [s.label for s in steps], ticks, (left, right, top), row_height)
+    for i, s in enumerate(steps):
+        width = at(s.planned_end + dt.timedelta(days=1)) - at(s.planned_start)
+        canvas.rect(
+            at(s.planned_start), row(i) - 7, width, 9, fill="#fff", stroke="#000", hatched=True
+        )
+        if s.actual_start is not None:
+            until = s.actual_end or min(period[1], last)
+            canvas.rect(
+                at(s.actual_start), row(i) + 3, at(until) - at(s.actual_start), 3, fill="#000"
+            )
+        if s.actual_end is not None:
+            canvas.marker("D", at(s.actual_end), row(i) + 4.5, 6.0)
+        if s.delayed:
+            canvas.marker(
+                "^", at(s.planned_end + dt.timedelta(days=1)), row(i) - 2.5, 7.0, fill="#fff"
+            )
     canvas.text((left + right) / 2, bottom + 24, xlabel, anchor="middle")
     draw_legend(canvas, legend, bottom + 38)
     return canvas.to_svg()

@@ -31,7 +31,6 @@ LINE_STYLES = [  # dash pattern, marker, grey: told apart without colour
 ]
 TEXT, SMALL = 8.0, 7.0
 NO_DATA = "#efefef"  # the band over periods before the first data
-TITLE_BASELINE = 11.0
 Sample = Callable[[Canvas, float, float], None]  # draws a legend key at (x, middle y)
 
 
@@ -51,8 +50,9 @@ class Scale:
 
 
 def chart_title(canvas: Canvas, text: str) -> None:
-    """The chart's title, top left."""
-    canvas.text(0, TITLE_BASELINE, text, size=9, bold=True)
+    """The chart's title, as its accessible name: the report's figure caption is the one
+    title a reader sees, so the chart does not draw it again."""
+    canvas.title(text)
 
 
 def value_axis(
@@ -239,7 +239,7 @@ def small_multiples(
 
     `marks`: periods with no data yet are left out; a partial last period is an open circle."""
     marks = marks or TimeMarks()
-    columns, left, gap, heading, height, under = 4, 40.0, 10.0, 22.0, 64.0, 18.0
+    columns, left, gap, heading, height, under = 4, 40.0, 10.0, 30.0, 64.0, 18.0
     rows = max(1, -(-len(series) // columns))
     panel = (WIDTH - left - gap * (columns - 1)) / columns
     top_value = max((max(v) for v in series.values() if len(v)), default=0.0)

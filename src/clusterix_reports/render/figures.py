@@ -14,10 +14,10 @@ from clusterix_reports.render.messages import Messages
 from clusterix_reports.report.model import ReportModel
 
 
-def _wrap(label: str, width: int = 34) -> str:
-    """A long axis label on at most two lines."""
+def _wrap(label: str, width: int = 34, most: int = 2) -> str:
+    """A long label on at most `most` lines (cut with "…" only beyond them)."""
     lines = textwrap.wrap(label, width)
-    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+    return "\n".join(lines[:most]) + ("…" if len(lines) > most else "")
 
 
 def time_marks(model: ReportModel, t: Messages, indicator: str | None = None) -> charts.TimeMarks:
@@ -52,15 +52,40 @@ def chart_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
     }
     last = {key: int(values[-1]) for key, values in model.trend.items()}
     uses = {
-        _wrap(f"{s}: {model.service_names.get(s, s)}", 24): model.uses_by_service[s]
+        _wrap(f"{s}: {model.service_names.get(s, s)}", 26, 3): model.uses_by_service[s]
         for s in model.service_ids
     }
-    steps = [(_wrap(s.label), s.planned_start, s.planned_end, s.actual_end) for s in model.timeline]
+    steps = [
+        category_charts.TimelineRow(
+            _wrap(s.label), s.planned_start, s.planned_end, s.actual_start, s.actual_end, s.delayed
+        )
+        for s in model.timeline
+    ]
     bench = model.benchmark.dropna(subset=["score"])
     counts = bench["position"].value_counts()
     marks = (time_marks(model, t, "clusters_served"), time_marks(model, t))
     drawn = _draw_charts(periods, trend, uses, steps, bench, period, pipeline, t, marks)
+    reach_marks = time_marks(model, t, "clusters_served_cumulative")
+    reach = charts.trend_lines(
+        periods,
+        {t("chart.total"): model.reach},
+        t("chart.reach_title"),
+        t("chart.axis_period"),
+        t("chart.axis_clusters"),
+        reach_marks,
+    )
     return {
+        "reach": {
+            "svg": reach,
+            "alt": t(
+                "chart.reach_alt",
+                kind=kind,
+                first=periods[0],
+                last=periods[-1],
+                total=int(model.reach[-1]),
+            ),
+            "title": t("chart.reach_title"),
+        },
         "trend": {
             "svg": drawn["trend"],
             "alt": t("chart.trend_alt", kind=kind, first=periods[0], last=periods[-1], **last),
@@ -138,7 +163,13 @@ def _draw_charts(
             (period.start, period.end),
             t("chart.timeline_title"),
             t("chart.axis_date"),
-            (t("chart.planned"), t("chart.completed"), period.id),
+            (
+                t("chart.planned"),
+                t("chart.completed"),
+                period.id,
+                t("chart.actual"),
+                t("chart.delayed"),
+            ),
         )
     if len(bench):
         drawn["benchmark"] = category_charts.benchmark_dots(

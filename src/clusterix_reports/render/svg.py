@@ -241,6 +241,11 @@ class Canvas:
                 fill=fill if fill != "#000" else None,
             )
 
+    def title(self, text: str) -> None:
+        """The drawing's name for assistive technology; not drawn (the figure caption is
+        the one visible title)."""
+        self._add("title", text)
+
     def to_svg(self) -> str:
         """The drawing as an SVG document."""
         w, h = number(self.width), number(self.height)

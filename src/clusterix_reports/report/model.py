@@ -60,6 +60,8 @@ class TimelineStep:
     planned_start: dt.date | None
     planned_end: dt.date | None
     actual_end: dt.date | None
+    actual_start: dt.date | None = None
+    delayed: bool = False  # at the period end
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class ReportModel:
     totals: pd.DataFrame  # this period's headline rows, by indicator id
     trend_periods: tuple[str, ...]
     trend: dict[str, list[float]]  # clusters served per trend period: total, spearhead, ibn
+    reach: list[float]  # clusters served since the programme start, per trend period
     service_ids: tuple[str, ...]  # the catalogue's services, by id
     uses_by_service: dict[str, list[float]]  # service uses per trend period, by service id
     uptake: pd.DataFrame  # service uses: clusters (rows, by name) x services (by id)
@@ -220,6 +223,7 @@ def report_model(
         totals=totals.set_index("indicator_id"),
         trend_periods=tuple(periods),
         trend={key: series("clusters_served", b, v) for key, b, v in TREND_BREAKDOWNS},
+        reach=series("clusters_served_cumulative", "total", None),
         service_ids=tuple(service_ids),
         uses_by_service={s: series("service_uses", "service", s) for s in service_ids},
         uptake=uptake_by_cluster(datasets["uptake"], service_ids, cluster_names),
@@ -235,6 +239,8 @@ def report_model(
                 _day(s.planned_start),
                 _day(s.planned_end),
                 _day(s.actual_end),
+                _day(getattr(s, "actual_start", None)),
+                s.status == "delayed",
             )
             for s in datasets["steps"].itertuples(index=False)
         ),

@@ -161,6 +161,7 @@ def _write_run_record(state: RunState, period: Period, steps: list, previous: di
     from clusterix_reports.run.run_record import run_record
 
     covered = coverage(period, state.data_from, state.data_through)
+    narrative = period_narrative(state.ctx.pipeline, period)
     record = run_record(
         state.ctx.pipeline,
         period,
@@ -169,6 +170,7 @@ def _write_run_record(state: RunState, period: Period, steps: list, previous: di
         previous,
         state.data_through,
         covered,
+        {"path": narrative.path, "sha256": narrative.sha256} if narrative else None,
     )
     catalog.save(state.staging, "run_record", record.to_json().encode("utf-8"), period.id)
 

@@ -61,6 +61,7 @@ def run_record(
     previous: dict[str, Any] | None,
     data_through: dt.date | None,
     covered: Coverage,
+    narrative: dict[str, str] | None = None,
 ) -> RunRecord:
     """The record of one period's run: its steps, the inputs read, the outputs below
     `pipeline.outputs` (data/ and the period's folder) with their hashes and sizes."""
@@ -93,4 +94,5 @@ def run_record(
         steps=steps,
         inputs=inputs,
         outputs=outputs,
+        narrative=narrative,
     )
