@@ -34,11 +34,25 @@ class Job:
     tables: tuple[str, ...]
 
 
+def _address_space() -> int:
+    """The bytes of address space this process has mapped already (0 where unknown)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            import os
+
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
 def _limit_memory(megabytes: int) -> None:
+    """Let this worker grow by at most `megabytes` of address space beyond what it inherited:
+    a worker forked from a large process (a notebook holding data) can still load its
+    readers, and no file can take more than the limit."""
     try:
         import resource
 
-        limit = megabytes * 2**20
+        limit = megabytes * 2**20 + _address_space()
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
