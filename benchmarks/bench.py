@@ -225,7 +225,7 @@ def weasyprint_alone() -> str:
         "from clusterix_reports import catalog\n"
         "from clusterix_reports.periods import resolve_periods\n"
         "from clusterix_reports.report.model import report_model\n"
-        "from clusterix_reports.run.steps import RENDER_INPUTS\n"
+        "from clusterix_reports.runner.steps import RENDER_INPUTS\n"
         "pipe = load_pipeline(default_pipeline_file(), outputs=Path(sys.argv[1]))\n"
         "tpl = templates_dir(pipe); t = load_messages(tpl, pipe.language)\n"
         "(period,) = resolve_periods(pipe, [sys.argv[2]], None)\n"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from clusterix_reports.catalog import DATASETS, dataset_path
-from clusterix_reports.run.steps import STEPS
+from clusterix_reports.runner.steps import STEPS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "clusterix_reports"
 

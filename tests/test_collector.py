@@ -34,7 +34,7 @@ def test_paused_leaves_the_collector_off_when_it_was_off() -> None:
 def _collections_while_laying_out(executor, tmp_path, monkeypatch) -> int:
     """How many collections run while `executor` lays out a 300-row table."""
     from clusterix_reports.render.pdf import write_pdf
-    from clusterix_reports.run import overlap
+    from clusterix_reports.runner import overlap
 
     rows = "".join(f"<tr><td>{i}</td><td>row {i}</td></tr>" for i in range(300))
     html = f'<html lang="en"><body><h1>Title</h1><table>{rows}</table></body></html>'
@@ -60,7 +60,7 @@ def _collections_while_laying_out(executor, tmp_path, monkeypatch) -> int:
 
 
 def test_the_overlapping_run_lays_out_with_no_collection(tmp_path, monkeypatch) -> None:
-    from clusterix_reports.run.overlap import Overlapping
+    from clusterix_reports.runner.overlap import Overlapping
 
     executor = Overlapping(pipeline=None, render_early=False)  # type: ignore[arg-type]
     during = _collections_while_laying_out(executor, tmp_path, monkeypatch)
@@ -69,7 +69,7 @@ def test_the_overlapping_run_lays_out_with_no_collection(tmp_path, monkeypatch) 
 
 def test_a_serial_run_lays_out_with_the_collector_on(tmp_path, monkeypatch) -> None:
     """The pause is the overlapping run's device: without it, collections run by the dozen."""
-    from clusterix_reports.run.overlap import Serial
+    from clusterix_reports.runner.overlap import Serial
 
     assert _collections_while_laying_out(Serial(), tmp_path, monkeypatch) > 10
 
@@ -78,7 +78,7 @@ def test_the_render_child_runs_without_the_collector_and_the_run_keeps_it(tmp_pa
     from clusterix_reports.forked import ForkedCall, fork_is_safe
     from clusterix_reports.pipeline import load_pipeline
     from clusterix_reports.resources import default_pipeline_file
-    from clusterix_reports.run.overlap import _preload_render
+    from clusterix_reports.runner.overlap import _preload_render
 
     if not fork_is_safe():
         pytest.skip("no fork here: the layout runs in this process, paused")

@@ -110,7 +110,7 @@ def test_where_forking_is_not_safe_the_call_runs_in_this_process(monkeypatch) ->
 
 
 def test_the_serial_executor_maps_in_this_process_in_order() -> None:
-    from clusterix_reports.run.overlap import Serial
+    from clusterix_reports.runner.overlap import Serial
 
     assert Serial().map(lambda n: (os.getpid(), n * n), [1, 2, 3]) == [
         (os.getpid(), 1),
@@ -120,7 +120,7 @@ def test_the_serial_executor_maps_in_this_process_in_order() -> None:
 
 
 def test_the_overlapping_executor_maps_every_second_item_in_a_child_in_order() -> None:
-    from clusterix_reports.run.overlap import Overlapping
+    from clusterix_reports.runner.overlap import Overlapping
 
     found = Overlapping(pipeline=None, render_early=False).map(  # type: ignore[arg-type]
         lambda n: (os.getpid(), n * 10), [1, 2, 3, 4, 5]

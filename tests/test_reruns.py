@@ -234,7 +234,7 @@ def test_exit_codes(first_run, monkeypatch, capsys) -> None:
     )  # a note of where the run stopped, beside the untouched outputs
     assert after == before
     bad.unlink()
-    from clusterix_reports.run import steps
+    from clusterix_reports.runner import steps
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -75,6 +75,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("budget", f"{_REPORT}/tables/budget-{{period}}.parquet"),
         Dataset("workbook", f"{_REPORT}/indicators-{{period}}.xlsx"),
         Dataset("pdf", f"{_REPORT}/progress-report-{{period}}.pdf"),
+        Dataset("html", f"{_REPORT}/progress-report-{{period}}.html"),
         Dataset("run_record", f"{_REPORT}/run.json"),
     )
 }
@@ -95,6 +96,14 @@ def relative_paths(names: tuple[str, ...], period_id: str | None = None) -> list
     return [DATASETS[name].relative(period_id) for name in names]
 
 
+def table_schema(name: str) -> Any:
+    """The fixed Arrow schema of the table `name` (data/ or a report's)."""
+    from clusterix_reports.compute.schemas import REPORT_SCHEMAS
+    from clusterix_reports.ingest.schemas import SCHEMAS
+
+    return {**SCHEMAS, **REPORT_SCHEMAS}[name]
+
+
 def load(outputs: Path, name: str, period_id: str | None = None) -> Any:
     """A dataset's content: a frame for a table, a dict for a record, bytes otherwise."""
     path = dataset_path(outputs, name, period_id)
@@ -112,10 +121,8 @@ def load(outputs: Path, name: str, period_id: str | None = None) -> Any:
 def save(outputs: Path, name: str, data: Any, period_id: str | None = None) -> Path:
     """Write a dataset atomically: a frame as Parquet, a dict as JSON, bytes as they are."""
     path = dataset_path(outputs, name, period_id)
-    if path.suffix == ".parquet":  # the data tables with their fixed schemas
-        from clusterix_reports.ingest.schemas import SCHEMAS
-
-        write_parquet(data, SCHEMAS.get(name), path)
+    if path.suffix == ".parquet":  # every table with its fixed schema
+        write_parquet(data, table_schema(name), path)
     elif isinstance(data, dict):
         write_json(data, path)
     else:

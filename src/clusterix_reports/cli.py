@@ -83,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check"
     )
     common(validate, outputs=False)
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text for people; json or csv: one record per problem with file, sheet, row, "
+        "field, value, reason, message",
+    )
 
     narrative = commands.add_parser(
         "narrative",
@@ -95,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     narrative.add_argument(
         "--period", help="2019Q4, 2019H2, 2019 or a reporting period (default: as for run)"
     )
+
+    init = commands.add_parser(
+        "init",
+        help="make a new programme's folder: pipeline file, reference workbooks, folders",
+        description="Write DIR/pipeline.toml, empty reference workbooks with the input "
+        "contract's headers under DIR/inputs/reference/, and DIR/inputs/exports/ and "
+        "DIR/inputs/narrative/. Never overwrites.",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the new programme's folder")
+    init.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    init.add_argument("--quiet", action="store_true", help="print only errors")
 
     template = commands.add_parser(
         "template",

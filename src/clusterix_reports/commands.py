@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
     from clusterix_reports.console import Console
-    from clusterix_reports.run import RunOptions, run_pipeline
+    from clusterix_reports.runner import RunOptions, run_pipeline
 
     options = RunOptions(
         steps=steps,
@@ -51,17 +52,22 @@ def ingest(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Print every problem of the given files; exit 0 when clean, 3 when not."""
-    from clusterix_reports.validate import validate_paths
+    """Print every problem of the given files (text, JSON or CSV); exit 0 when clean, 3 when not."""
+    from clusterix_reports.validation import problem_records, problem_text, validation_problems
 
-    pipeline = _pipeline(args)
-    lines, notes = validate_paths(pipeline, args.paths)
-    for line in [*notes, *lines]:
-        print(line)
-    if not lines:
-        _say(args, "no problems found")
+    problems, notes = validation_problems(_pipeline(args), args.paths)
+    if args.format == "json":
+        print(json.dumps(problem_records(problems), ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(problems.to_csv(index=False, lineterminator="\n"))
+    else:
+        for line in [*notes, *(problem_text(p) for _, p in problems.iterrows())]:
+            print(line)
+        if problems.empty:
+            _say(args, "no problems found")
+    if problems.empty:
         return int(ExitCode.DONE)
-    print(f"{len(lines)} problem(s) found", file=sys.stderr)
+    print(f"{len(problems)} problem(s) found", file=sys.stderr)
     return int(ExitCode.STRICT_PROBLEMS)
 
 
@@ -87,4 +93,15 @@ def narrative(args: argparse.Namespace) -> int:
     if path is None:
         return int(ExitCode.DONE)
     _say(args, f"wrote {path}")
+    return int(ExitCode.DONE)
+
+
+def init(args: argparse.Namespace) -> int:
+    """Make a new programme's folder: a pipeline file, empty reference workbooks, folders."""
+    from clusterix_reports.new_programme import init_programme
+
+    for path in init_programme(args.folder):
+        _say(args, f"wrote {path}")
+    _say(args, f"next: fill in {args.folder / 'inputs' / 'reference'} and run "
+         f"clusterix-reports run --pipeline {args.folder / 'pipeline.toml'}")  # fmt: skip
     return int(ExitCode.DONE)

@@ -40,8 +40,8 @@ def write_narrative_file(pipeline: Pipeline, asked: str | None, console: Console
     it exists; its path, or None when a file was there already (it is left as it is)."""
     from clusterix_reports.render.narrative_context import placeholder_values
     from clusterix_reports.report.model import report_model
-    from clusterix_reports.run import RunOptions, data_days, run_pipeline
-    from clusterix_reports.run.steps import RENDER_INPUTS
+    from clusterix_reports.runner import RunOptions, data_days, run_pipeline
+    from clusterix_reports.runner.steps import RENDER_INPUTS
 
     periods = (asked,) if asked else ()
     run_pipeline(pipeline, RunOptions(steps=("ingest", "compute"), periods=periods), console)

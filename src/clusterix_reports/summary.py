@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 
 def ingest_summary(record: dict[str, Any]) -> str:
@@ -26,12 +26,3 @@ def ingest_summary(record: dict[str, Any]) -> str:
             if s["status"] == "failed":
                 lines.append(f"failed: {f['path']}, sheet {s['name']}: {s['reason']}")
     return "\n".join(lines)
-
-
-def problem_lines(problems: pd.DataFrame) -> list[str]:
-    """One line per problem: file, sheet, row, field, value, reason, message."""
-    return [
-        f"{p.source_file}, sheet {p.source_sheet}, row {p.source_row}, {p.field} "
-        f"{p.value!r}: {p.reason}: {p.message}"
-        for p in problems.itertuples(index=False)
-    ]

@@ -381,6 +381,12 @@ def require_reference(result: IngestResult) -> None:
                     "folder as xlsx, xls, ods or csv."
                 )
             first = files[0]
+            recognised = [s for s in first.sheets if s.table == name and s.status == "read"]
+            if recognised and not sum(s.rows_read for s in recognised):
+                raise ReferenceDataError(
+                    f"{first.path}: the {specs[name].label} holds no row yet; fill it in under "
+                    "its headers (docs/input-contract.md)."
+                )
             why = first.reason or next(
                 (f"sheet {s.name}: {s.reason}" for s in first.sheets if s.reason),
                 "no row could be loaded",

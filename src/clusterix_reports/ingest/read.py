@@ -63,8 +63,8 @@ def skip_reason(relative: Path) -> str | None:
     name = relative.name
     if name.startswith("~$"):
         return "an Office lock file, not an export"
-    if any(part.startswith(".") for part in relative.parts):
-        return "a hidden file"
+    if any(part.startswith(".") and part not in (".", "..") for part in relative.parts):
+        return "a hidden file"  # judged by the file and its folders' names, not by ../
     if relative.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return f"not a spreadsheet ({relative.suffix or 'no extension'}); only xlsx, xlsm, xls, ods and csv are read"
     return None

@@ -15,6 +15,7 @@ from clusterix_reports.compute.definitions import DEFINITIONS
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import format as fmt
 from clusterix_reports.render.action_plan import action_plan_section
+from clusterix_reports.render.chart_data import chart_tables
 from clusterix_reports.render.figures import chart_context
 from clusterix_reports.render.messages import Messages
 from clusterix_reports.render.narrative_context import narrative_context
@@ -71,6 +72,9 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
         "sources": _sources(model, pipeline),
     }
     context["charts"] = chart_context(model, pipeline, t)
+    for name, table in chart_tables(model, lang, t).items():
+        if context["charts"].get(name):
+            context["charts"][name]["data"] = table
     return context
 
 

@@ -40,14 +40,14 @@ def percent(value: Any, language: str, digits: int = 1) -> str:
     """A percentage value: '93.8 %'."""
     if is_empty(value):
         return EMPTY
-    return f"{number(value, language, digits)} %"
+    return f"{number(value, language, digits)}\u00a0%"  # never broken from its number
 
 
 def euro(value: Any, language: str) -> str:
     """An amount in euro, no cents: 'EUR 62,106'."""
     if is_empty(value):
         return EMPTY
-    return f"EUR {number(value, language, 0)}"
+    return f"EUR\u00a0{number(value, language, 0)}"
 
 
 def date(value: Any) -> str:
@@ -89,5 +89,5 @@ def change(value: Any, unit: str, language: str) -> str:
     """A change of an indicator: a percentage's in percentage points ('+3.1 pp')."""
     if unit == "%":
         text = signed(value, language, 1)
-        return text if text == EMPTY else f"{text} pp"
+        return text if text == EMPTY else f"{text}\u00a0pp"
     return signed(value, language, 0)

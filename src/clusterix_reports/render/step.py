@@ -3,7 +3,7 @@
 It has two halves. `prepare_layout` formats the report model into the templates' context
 (pandas is needed here). `lay_out` turns that into the PDF with WeasyPrint and attaches
 the workbook it is handed (no pandas here). Both return bytes; the runner writes them.
-How the halves share the cores is the runner's business (run/overlap.py).
+How the halves share the cores is the runner's business (runner/overlap.py).
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def prepare_layout(model: ReportModel, pipeline: Pipeline, workbook_name: str) -
     created = creation_time(model.period.end)
     context = build_context(model, pipeline, messages)
     context["meta"]["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    context["edition"] = "pdf"
     return Layout(pipeline, context, workbook_name, created)
 
 
@@ -106,3 +107,10 @@ def lay_out(layout: Layout, workbook: Callable[[], bytes]) -> tuple[bytes, int]:
     return write_pdf(
         html, charts, templates, layout.created, attached, pipeline.limits.render_seconds
     )
+
+
+def html_edition(layout: Layout) -> bytes:
+    """The report as one self-contained web page: the PDF's templates and context, the
+    charts inline, a strict Content-Security-Policy, nothing to fetch."""
+    templates = templates_dir(layout.pipeline)
+    return render_html(templates, {**layout.context, "edition": "html"}).encode("utf-8")

@@ -201,7 +201,7 @@ def report_model(
     narrative: Narrative | None = None,
 ) -> ReportModel:
     """The model of one period's reports, from the datasets the render step reads
-    (run/steps.py, RENDER_INPUTS)."""
+    (runner/steps.py, RENDER_INPUTS)."""
     indicators = datasets["indicators"]
     services, clusters = datasets["services"], datasets["clusters"]
     service_ids = sorted(services["service_id"])

@@ -30,9 +30,14 @@ from clusterix_reports.publish import (
     remove_stale_staging,
 )
 from clusterix_reports.record import StepRecord, StepStatus, read_run_record
-from clusterix_reports.run import overlap
-from clusterix_reports.run.plan import Decision, decide_ingest, decide_period_steps, previous_step
-from clusterix_reports.run.steps import (
+from clusterix_reports.runner import overlap
+from clusterix_reports.runner.plan import (
+    Decision,
+    decide_ingest,
+    decide_period_steps,
+    previous_step,
+)
+from clusterix_reports.runner.steps import (
     ALL_STEPS,
     BY_NAME,
     Step,
@@ -105,12 +110,14 @@ def _run_step(
     period_id = period.id if period else None
     if decision.reuse:
         for name in catalog.relative_paths(step.outputs, period_id):
-            link_or_copy(state.published / name, state.staging / name)
+            if (state.published / name).is_file():  # an optional output may not be there
+                link_or_copy(state.published / name, state.staging / name)
         return {}
     inputs = {name: catalog.load(state.staging, name, period_id) for name in step.inputs}
     produced = step.function(inputs, period, state.ctx)
     for name in step.outputs:
-        catalog.save(state.staging, name, produced[name], period_id)
+        if produced[name] is not None:  # None: an optional output switched off
+            catalog.save(state.staging, name, produced[name], period_id)
     return {key: value for key, value in produced.items() if key not in step.outputs}
 
 
@@ -158,7 +165,7 @@ def _period_steps(
 
 
 def _write_run_record(state: RunState, period: Period, steps: list, previous: dict | None) -> None:
-    from clusterix_reports.run.run_record import run_record
+    from clusterix_reports.runner.run_record import run_record
 
     covered = coverage(period, state.data_from, state.data_through)
     narrative = period_narrative(state.ctx.pipeline, period)
@@ -220,8 +227,11 @@ def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
     return decisions
 
 
-def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> ExitCode:
-    """Run the steps, reusing what is unchanged, and publish the outputs at once; return the exit code."""
+def run_pipeline(
+    pipeline: Pipeline, options: RunOptions, console: Console, keep_state: bool = False
+) -> Any:
+    """Run the steps, reusing what is unchanged, and publish the outputs at once; return the
+    exit code (or, with `keep_state`, what the run knew: its periods and records)."""
     if options.dry_run:
         for decision in plan(pipeline, options):
             console.say(f"{decision.step}: {'reuse' if decision.reuse else 'run'} ({decision.why})")
@@ -240,7 +250,7 @@ def run_pipeline(pipeline: Pipeline, options: RunOptions, console: Console) -> E
             shutil.rmtree(outputs, ignore_errors=True)
         raise
     _closing_summary(state, outputs)
-    return ExitCode.DONE
+    return state if keep_state else ExitCode.DONE
 
 
 def _locked_run(

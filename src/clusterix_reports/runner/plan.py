@@ -15,7 +15,7 @@ from clusterix_reports.catalog import dataset_path, relative_paths
 from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.record import code_fingerprint, fingerprint, folder_fingerprint
-from clusterix_reports.run.steps import BY_NAME
+from clusterix_reports.runner.steps import BY_NAME
 
 
 @dataclass
@@ -37,14 +37,17 @@ def previous_step(previous: dict[str, Any] | None, name: str) -> dict[str, Any] 
     )
 
 
-def _outputs_intact(previous: dict[str, Any] | None, pipeline: Pipeline, names: list[str]) -> bool:
-    """Every named output of the previous run is still there with the bytes it had."""
+def _outputs_intact(
+    previous: dict[str, Any] | None, pipeline: Pipeline, names: list[str], optional: list[str]
+) -> bool:
+    """Every named output of the previous run is still there with the bytes it had (an
+    optional one only where the previous run made it)."""
     from clusterix_reports.inventory import sha256_of
 
     if previous is None:
         return False
     recorded = {o["path"]: o["sha256"] for o in previous["outputs"]}
-    for name in names:
+    for name in (n for n in names if n in recorded or n not in optional):
         path = pipeline.outputs / name
         if name not in recorded or not path.is_file() or sha256_of(path) != recorded[name]:
             return False
@@ -94,6 +97,7 @@ def _render_fingerprint(pipeline: Pipeline, compute_fp: str, period: Period) -> 
         compute_fp,
         folder_fingerprint(templates_dir(pipeline)),
         pipeline.language,
+        pipeline.html,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         sha256_of(narrative) if narrative.is_file() else "",
     )
@@ -115,8 +119,9 @@ def _decide(
         return Decision(name, fp, False, "no earlier run for this period")
     if before["fingerprint"] != fp:
         return Decision(name, fp, False, "what it reads changed")
-    outputs = relative_paths(BY_NAME[name].outputs, period.id)
-    if not _outputs_intact(previous, pipeline, outputs):
+    step = BY_NAME[name]
+    outputs = relative_paths(step.outputs, period.id)
+    if not _outputs_intact(previous, pipeline, outputs, relative_paths(step.optional, period.id)):
         return Decision(name, fp, False, "an earlier output is missing or was changed")
     return Decision(name, fp, True, "what it reads is unchanged")
 

@@ -2,8 +2,8 @@
 
 A step's function is plain: the datasets it reads (by catalogue name) and the period in,
 the datasets it writes out. Which steps run or are reused, and where their datasets live,
-is decided from these declarations (run/plan.py, catalog.py); how they share the cores is
-decided by the executor they are handed (run/overlap.py).
+is decided from these declarations (runner/plan.py, catalog.py); how they share the cores is
+decided by the executor they are handed (runner/overlap.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from clusterix_reports.console import Console
 from clusterix_reports.narrative import Narrative, read_narrative
 from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.run.overlap import Serial
+from clusterix_reports.runner.overlap import Serial
 
 if TYPE_CHECKING:
     from clusterix_reports.ingest import IngestResult
@@ -68,6 +68,7 @@ class Step:
     function: Function
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
+    optional: tuple[str, ...] = ()  # outputs a setting may switch off (the HTML edition)
 
     @property
     def per_period(self) -> bool:
@@ -126,7 +127,7 @@ def period_narrative(pipeline: Pipeline, period: Period) -> Narrative | None:
 
 def render_reports(datasets: dict[str, Any], period: Period | None, ctx: StepContext) -> dict:
     """The period's workbook and PDF from its report model."""
-    from clusterix_reports.render.step import prepare_layout, workbook_bytes
+    from clusterix_reports.render.step import html_edition, prepare_layout, workbook_bytes
     from clusterix_reports.report.model import report_model
 
     assert period is not None
@@ -137,12 +138,13 @@ def render_reports(datasets: dict[str, Any], period: Period | None, ctx: StepCon
         layout = prepare_layout(model, ctx.pipeline, name)
         workbook = functools.cache(lambda: workbook_bytes(model, layout))
         pdf, pages = ctx.executor.lay_out(layout, workbook)
-    return {"workbook": workbook(), "pdf": pdf, "pages": pages}
+        html = html_edition(layout) if ctx.pipeline.html else None
+    return {"workbook": workbook(), "pdf": pdf, "html": html, "pages": pages}
 
 
 STEPS = (
     Step("ingest", ingest_inputs, (), (*DATA_TABLES, "ingest_record")),
     Step("compute", compute_reports, COMPUTE_INPUTS, REPORT_TABLES),
-    Step("render", render_reports, RENDER_INPUTS, ("workbook", "pdf")),
+    Step("render", render_reports, RENDER_INPUTS, ("workbook", "pdf", "html"), ("html",)),
 )
 BY_NAME = {step.name: step for step in STEPS}
