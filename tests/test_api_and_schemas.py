@@ -137,3 +137,41 @@ def test_every_table_a_run_writes_has_its_documented_schema(workspace) -> None:
         assert written.remove_metadata() == schema, name
         for column in schema:
             assert f"`{column.name}` {column.type}" in documented, (name, column.name)
+
+
+def _plain(value):
+    """TOML values as JSON sees them: dates as ISO text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def test_the_pipeline_json_schema_accepts_the_shipped_pipelines_and_knows_every_key() -> None:
+    import tomllib
+
+    import jsonschema
+
+    from clusterix_reports.pipeline_checks import SCHEMA
+
+    schema = json.loads((ROOT / "docs" / "pipeline.schema.json").read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "pipelines").glob("*.toml")):
+        jsonschema.validate(_plain(tomllib.loads(path.read_text(encoding="utf-8"))), schema)
+    for section, keys in SCHEMA.items():
+        assert set(keys) == set(schema["properties"][section]["properties"]), section
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"programme": {}, "colour": {}}, schema)
+
+
+def test_a_pipeline_mistake_names_its_line(workspace, run_cli, capsys) -> None:
+    from conftest import PIPELINE
+
+    text = PIPELINE.replace("[budget]", "[benchmark]\ntolerans = 0.3\n[budget]")
+    workspace.pipeline_file.write_text(text, encoding="utf-8")
+    assert run_cli("run", "--pipeline", workspace.pipeline_file) == 2
+    line = text.splitlines().index("tolerans = 0.3") + 1
+    assert (
+        f"line {line}: unknown key 'tolerans' in [benchmark] (did you mean 'tolerance'?)"
+        in capsys.readouterr().err
+    )

@@ -180,8 +180,8 @@ def test_hostile_files_cost_only_themselves(tmp_path) -> None:
 
 def test_a_file_that_takes_too_long_is_given_up_and_the_others_still_read(tmp_path) -> None:
     good = write_csv(tmp_path / "good.csv", [HEADER_LOG, ["C1", "S1", "05/12/2019"]], delimiter=";")
-    slow = tmp_path / "slow.csv"  # 400,000 rows take seconds to parse: far beyond a 1 s limit
-    slow.write_text("Cluster;Service;Date\n" + "C1;S1;05/12/2019\n" * 400_000)
+    slow = tmp_path / "slow.csv"  # 1,500,000 rows take seconds to parse: far beyond a 1 s limit
+    slow.write_text("Cluster;Service;Date\n" + "C1;S1;05/12/2019\n" * 1_500_000)
     ctx = ParseContext(vocabulary(), D(2016, 4, 1), D(2021, 3, 31), {"c1": "C1"}, {"s1": "S1"})
     jobs = [
         Job(slow, "slow.csv", "0" * 64, ("service_log",)),

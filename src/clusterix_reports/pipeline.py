@@ -69,7 +69,7 @@ def load_pipeline(path: Path, inputs: Path | None = None, outputs: Path | None =
         raw = tomllib.loads(raw_bytes.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PipelineError(f"{path}: the pipeline file is not valid TOML ({exc}).") from None
-    mistakes = Mistakes(path)
+    mistakes = Mistakes(path, raw_bytes.decode("utf-8"))
     values = checked_values(raw, mistakes)
     mistakes.raise_any()
     prog = values["programme"]

@@ -78,15 +78,49 @@ TYPE_WORDS = {
 }
 
 
-class Mistakes:
-    """The mistakes found in one pipeline file, reported together."""
+_NAMED = (
+    re.compile(r"^unknown key '(?P<key>[^']+)' in \[(?P<section>[\w.]+)\]"),
+    re.compile(r"^unknown section \[(?P<section>[\w.]+)\]"),
+    re.compile(r"^\[(?P<section>[\w.]+)\] '?(?P<key>[^' :]+)'?"),
+)
 
-    def __init__(self, path: Path) -> None:
+
+def line_of(text: str, section: str, key: str | None) -> int | None:
+    """The line (1-based) where `key` is set in `[section]` of a TOML text (the section's
+    header without a key); None where it cannot be found (a default, an inline table)."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[] ").split("]")[0].strip()
+            if key is None and current == section:
+                return number
+            continue
+        if current == section and key is not None:
+            name = stripped.split("=", 1)[0].strip().strip("\"'")
+            if "=" in stripped and name == key:
+                return number
+    return None
+
+
+class Mistakes:
+    """The mistakes found in one pipeline file, reported together, each with its line."""
+
+    def __init__(self, path: Path, text: str = "") -> None:
         self.path = path
+        self.text = text
         self.found: list[str] = []
 
     def add(self, text: str) -> None:
-        """One mistake, as a sentence without its final full stop."""
+        """One mistake, as a sentence without its final full stop; the line of the key it
+        names is found in the file and put before it."""
+        for pattern in _NAMED:
+            if match := pattern.match(text):
+                parts = match.groupdict()
+                line = line_of(self.text, parts["section"], parts.get("key"))
+                if line is not None:
+                    text = f"line {line}: {text}"
+                break
         self.found.append(text)
 
     def raise_any(self) -> None:
