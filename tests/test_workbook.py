@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -26,6 +27,8 @@ SHEETS = [
     "Action plan",
     "Benchmark",
     "Data quality",
+    "Service log",
+    "Duplicates",
     "Sources",
 ]
 DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -140,6 +143,53 @@ def test_trend_sheet_has_a_native_line_chart_of_clusters_served(workbook) -> Non
     chart = sheet._charts[0]
     assert type(chart).__name__ == "LineChart"
     assert "Trend" in chart.series[0].val.numRef.f and "$2" in chart.series[0].val.numRef.f
+    # total, spearhead, ibn and the target; lines drawn straight between the points
+    labels = [s.tx.v for s in chart.series]
+    assert labels == ["Total", "spearhead cluster", "innovative business network", "target"]
+    assert all(s.smooth is False for s in chart.series)
+    target_row = next(
+        r for r in sheet.iter_rows(min_row=2) if r[0].value == "clusters_served: target"
+    )
+    by_period = {sheet.cell(row=1, column=c.column).value: c.value for c in target_row[2:]}
+    assert by_period["2019Q4"] == 4 and by_period["2019Q3"] is None  # the pipeline's one target
+
+
+def test_every_sheet_prints_on_a4_fitted_to_its_width_with_the_header_repeated(workbook) -> None:
+    book = workbook[2]
+    for sheet in book.worksheets:
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        if sheet.title != "About":
+            assert sheet.print_title_rows == "$1:$1", sheet.title
+    assert book["Indicators"].page_setup.orientation == "landscape"
+
+
+def test_totals_stand_below_the_uptake_table_outside_its_filter(workbook) -> None:
+    sheet = workbook[2]["Uptake"]
+    last = int(sheet.tables["Uptake"].ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    rows = list(sheet.iter_rows(min_row=last + 1, values_only=True))
+    total = next(r for r in rows if r[1] == "Total")
+    # C1 used S1 once in 2019Q4 (C2's use was in 2019Q2; "Nobody" and 31/02 were rejected)
+    assert total[-1] == 1
+    assert all(r[1] != "Total" for r in sheet.iter_rows(min_row=2, max_row=last, values_only=True))
+
+
+def test_the_service_log_and_duplicates_sheets_trace_every_row_to_its_source(workbook) -> None:
+    book = workbook[2]
+    log = list(book["Service log"].iter_rows(values_only=True))
+    header = log[0]
+    rows = [dict(zip(header, r, strict=True)) for r in log[1:]]
+    # up to 2019-12-31: C2 on 5 May and C1 on 5 November, by date
+    assert [(r["cluster_id"], r["source_row"]) for r in rows] == [("C2", 3), ("C1", 2)]
+    assert {r["source_file"] for r in rows} == {"exports/log.xlsx"}
+    duplicates = list(book["Duplicates"].iter_rows(values_only=True))
+    assert duplicates[0][:5] == (
+        "table",
+        "account_manager",
+        "source_file",
+        "source_sheet",
+        "source_row",
+    )
 
 
 def test_every_rejected_row_is_on_the_data_quality_sheet_sorted_by_account_manager(
@@ -189,6 +239,32 @@ def test_no_input_text_becomes_a_formula_on_any_sheet(workbook) -> None:
         }
         for text in DANGEROUS:
             assert any(text.strip() in value for value in texts), (sheet_name, text)
+
+
+LXML_HIDDEN = """
+import sys
+sys.modules["lxml"] = None  # as on a machine without lxml
+from clusterix_reports.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_the_workbook_s_bytes_do_not_depend_on_whether_lxml_is_installed(
+    workbook, tmp_path
+) -> None:
+    ws, path, _ = workbook
+    out = tmp_path / "no-lxml"
+    command = [
+        "run",
+        "--pipeline",
+        str(ws.pipeline_file),
+        "--period",
+        "2019Q4",
+        "--outputs",
+        str(out),
+    ]
+    subprocess.run([sys.executable, "-c", LXML_HIDDEN, *command], check=True, capture_output=True)
+    assert (out / "reports" / "2019Q4" / "indicators-2019Q4.xlsx").read_bytes() == path.read_bytes()
 
 
 def test_two_runs_give_identical_workbook_bytes(workbook, tmp_path) -> None:

@@ -4,7 +4,14 @@ The Python API (docs/api.md): `load_pipeline`, `run`, `validate` and `RunResult`
 when first used, so the command line starts without pandas.
 """
 
+import os
 from typing import Any
+
+# openpyxl writes through lxml where it is installed and through the standard library
+# otherwise, with other bytes; it reads this once, when first imported: so that a workbook
+# has the same bytes on every machine, the package asks for the standard library's writer
+# before openpyxl can be imported through it
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 __version__ = "0.1.0"
 __all__ = ["RunResult", "load_pipeline", "run", "validate"]

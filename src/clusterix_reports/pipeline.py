@@ -33,6 +33,17 @@ class Programme:
     partner_number: str | None = None
     phase: int = 2
     contact: str | None = None
+    name_nl: str | None = None
+    partner_nl: str | None = None
+    policy_instrument_nl: str | None = None
+    name_en: str | None = None
+    partner_en: str | None = None
+    policy_instrument_en: str | None = None
+
+    def named(self, field: str, language: str) -> str:
+        """The programme's name, partner or policy instrument in a report language (the
+        plain one where the pipeline gives none in that language)."""
+        return getattr(self, f"{field}_{language}", None) or getattr(self, field)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,13 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], bool, Any]]] = {
         "partner_number": ((str,), False, None),
         "phase": ((int,), False, 2),
         "contact": ((str,), False, None),
+        # the cover's names in another report language, where they differ
+        "name_nl": ((str,), False, None),
+        "partner_nl": ((str,), False, None),
+        "policy_instrument_nl": ((str,), False, None),
+        "name_en": ((str,), False, None),
+        "partner_en": ((str,), False, None),
+        "policy_instrument_en": ((str,), False, None),
     },
     "paths": {
         "inputs": ((str,), False, None),

@@ -167,6 +167,7 @@ def benchmark_dots(
     title: str,
     xlabel: str,
     labels: tuple[str, str, str, str],
+    decimal: str = ".",
 ) -> str:
     """Per criterion: the tolerance band around the mean, the mean, the median, the region's score."""
     score_label, mean_label, median_label, band_label = labels
@@ -189,7 +190,7 @@ def benchmark_dots(
     )
     canvas = Canvas(WIDTH, bottom + 34 + 14 * len(legend))
     chart_title(canvas, title)
-    marks = [(x(t), tick_label(t)) for t in ticks]
+    marks = [(x(t), tick_label(t, decimal)) for t in ticks]
     row = _category_frame(canvas, names, marks, (left, right, top), row_height)
     for i, (score, mean, median) in enumerate(zip(scores, means, medians, strict=True)):
         canvas.rect(

@@ -56,12 +56,19 @@ def chart_title(canvas: Canvas, text: str) -> None:
 
 
 def value_axis(
-    canvas: Canvas, y: Scale, ticks: Sequence[float], left: float, right: float, size: float
+    canvas: Canvas,
+    y: Scale,
+    ticks: Sequence[float],
+    left: float,
+    right: float,
+    size: float,
+    decimal: str = ".",
 ) -> None:
     """Horizontal grid lines and their labels left of the plot, and the left spine."""
     for tick in ticks:
         canvas.line(left, y(tick), right, y(tick), stroke=GRID, width=0.5)
-        canvas.text(left - 3, y(tick) + size * 0.35, tick_label(tick), size=size, anchor="end")
+        text = tick_label(tick, decimal)
+        canvas.text(left - 3, y(tick) + size * 0.35, text, size=size, anchor="end")
     canvas.line(left, y.start, left, y.end)
 
 
@@ -178,6 +185,7 @@ def trend_lines(
     xlabel: str,
     ylabel: str,
     marks: TimeMarks | None = None,
+    decimal: str = ".",
 ) -> str:
     """One line per series over the periods, each with its own dash pattern and marker.
 
@@ -207,7 +215,7 @@ def trend_lines(
     legend = legend_rows(left, keys)
     canvas = Canvas(WIDTH, bottom + depth + 32 + 14 * len(legend))
     chart_title(canvas, title)
-    value_axis(canvas, y, ticks, left, right, TEXT)
+    value_axis(canvas, y, ticks, left, right, TEXT, decimal)
     vertical_label(canvas, 12, top + height / 2, ylabel, TEXT)
     _no_data_band(canvas, x, marks, top, bottom)
     canvas.line(left, bottom, right, bottom)
@@ -234,6 +242,7 @@ def small_multiples(
     xlabel: str,
     ylabel: str,
     marks: TimeMarks | None = None,
+    decimal: str = ".",
 ) -> str:
     """One small area chart per series on a shared scale: light to print, easy to compare in grey.
 
@@ -257,7 +266,9 @@ def small_multiples(
         for tick in ticks:
             canvas.line(x0, y(tick), x0 + panel, y(tick), stroke=GRID, width=0.4)
             if column == 0:
-                canvas.text(x0 - 3, y(tick) + 2.3, tick_label(tick), size=6.5, anchor="end")
+                canvas.text(
+                    x0 - 3, y(tick) + 2.3, tick_label(tick, decimal), size=6.5, anchor="end"
+                )
         points = [(x(i), y(v)) for i, v in enumerate(values) if i not in marks.no_data]
         if points:
             base = [(points[-1][0], y(0)), (points[0][0], y(0))]

@@ -56,7 +56,7 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
                 "id": d.id,
                 "label": t.indicator_label(d.id),
                 "definition": t.indicator_definition(d.id),
-                "unit": d.unit,
+                "unit": t.unit(d.unit),
                 "rule": t.indicator_rule(d.id),
             }
             for d in DEFINITIONS
@@ -79,17 +79,17 @@ def build_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
 
 
 def _meta(pipeline: Pipeline, model: ReportModel, t: Messages) -> dict[str, Any]:
-    period, programme = model.period, pipeline.programme
+    period, programme, lang = model.period, pipeline.programme, t.language
     return {
-        "title": f"{t('doc.title')} {period.id} – {programme.name}",
-        "author": programme.partner,
+        "title": f"{t('doc.title')} {period.id} – {programme.named('name', lang)}",
+        "author": programme.named("partner", lang),
         "subject": t("doc.subject"),
         "keywords": t("doc.keywords"),
         "created": f"{period.end.isoformat()}T00:00:00Z",
-        "programme": programme.name,
-        "partner": programme.partner,
+        "programme": programme.named("name", lang),
+        "partner": programme.named("partner", lang),
         "region": programme.region,
-        "policy_instrument": programme.policy_instrument,
+        "policy_instrument": programme.named("policy_instrument", lang),
         "project": programme.project or "",
         "partner_number": programme.partner_number or "",
         "phase": t(
@@ -103,7 +103,7 @@ def _meta(pipeline: Pipeline, model: ReportModel, t: Messages) -> dict[str, Any]
         "fingerprint": model.inputs_fingerprint,
         "synthetic": bool(model.ingest.get("synthetic_sample")),
         "version": __version__,
-        "running_head": f"{programme.name} · {period.id}",
+        "running_head": f"{programme.named('name', lang)} · {period.id}",
     }
 
 
@@ -145,7 +145,7 @@ def _indicator_rows(totals: pd.DataFrame, lang: str, t: Messages) -> list[dict[s
                 "change": fmt.change(row["change_abs"], unit, lang),
                 "target": fmt.number(row["target"], lang, digits),
                 "pct_of_target": fmt.percent(row["pct_of_target"], lang),
-                "unit": unit,
+                "unit": t.unit(unit),
             }
         )
     return rows
@@ -275,7 +275,7 @@ def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
             read=fmt.number(totals["rows_read"], lang),
         ),
         "by_reason": [
-            {"reason": k, "rows": fmt.number(n, lang)}
+            {"reason": t.reason(k), "code": k, "rows": fmt.number(n, lang)}
             for k, n in record["rejected_by_reason"].items()
         ],
         "by_manager": by_manager,
@@ -286,7 +286,7 @@ def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
                 "row": str(r.source_row),
                 "field": r.field,
                 "value": r.value,
-                "reason": r.reason,
+                "reason": t.reason(r.reason),
             }
             for r in rejected.head(FIRST_REJECTED).itertuples(index=False)
         ],

@@ -108,7 +108,27 @@ def table_sheet(
     ws.add_table(table)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     fit_widths(ws, columns, rows)
+    print_on_a4(ws, wide=len(columns) > 6, header_row=header_row)
     return ws
+
+
+def print_on_a4(ws: Worksheet, wide: bool, header_row: int | None = 1) -> None:
+    """A4, landscape where wide, fitted to the page's width, the header row on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def totals_below(ws: Worksheet, row: int, values: Sequence[Any], number_format: str) -> None:
+    """A totals row below a table, one row under its last, outside its filter range."""
+    for c, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=c)
+        put(cell, value, number_format if isinstance(value, int | float) else None)
+        cell.font = BOLD
 
 
 def frame_sheet(

@@ -10,6 +10,7 @@ import pandas as pd
 from clusterix_reports.periods import Period
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render import category_charts, charts
+from clusterix_reports.render import format as fmt
 from clusterix_reports.render.messages import Messages
 from clusterix_reports.report.model import ReportModel
 
@@ -28,7 +29,8 @@ def time_marks(model: ReportModel, t: Messages, indicator: str | None = None) ->
     targets = []
     own = model.targets[model.targets["indicator_id"] == indicator]
     for row in own.itertuples(index=False):
-        label = t("chart.target_label", when=row.target_for, value=f"{row.target:g}")
+        value = fmt.number(row.target, t.language, 0 if row.target == int(row.target) else 1)
+        label = t("chart.target_label", when=row.target_for, value=value)
         if row.relation == "end target":
             targets.append((label, float(row.target), None))
         elif row.value_period in periods:
@@ -73,6 +75,7 @@ def chart_context(model: ReportModel, pipeline: Pipeline, t: Messages) -> dict[s
         t("chart.axis_period"),
         t("chart.axis_clusters"),
         reach_marks,
+        decimal="," if t.language == "nl" else ".",
     )
     return {
         "reach": {
@@ -137,6 +140,7 @@ def _draw_charts(
     marks: tuple[charts.TimeMarks, charts.TimeMarks],
 ) -> dict[str, str]:
     """The four charts as SVG ("" where there is nothing to draw)."""
+    decimal = "," if t.language == "nl" else "."
     drawn = {
         "trend": charts.trend_lines(
             periods,
@@ -145,6 +149,7 @@ def _draw_charts(
             t("chart.axis_period"),
             t("chart.axis_clusters"),
             marks[0],
+            decimal=decimal,
         ),
         "uses": charts.small_multiples(
             periods,
@@ -153,6 +158,7 @@ def _draw_charts(
             t("chart.axis_period"),
             t("chart.axis_uses"),
             marks[1],
+            decimal=decimal,
         ),
         "timeline": "",
         "benchmark": "",
@@ -181,5 +187,6 @@ def _draw_charts(
             t("chart.benchmark_title"),
             t("chart.axis_score"),
             (t("chart.region_score"), t("chart.mean"), t("chart.median"), t("chart.band")),
+            decimal=decimal,
         )
     return drawn

@@ -47,6 +47,14 @@ class Messages:
             .get("rule", BY_ID[indicator_id].counting_rule)
         )
 
+    def unit(self, unit: str) -> str:
+        """An indicator's unit in this language."""
+        return self.catalogue.get("unit", {}).get(unit, unit)
+
+    def reason(self, code: str) -> str:
+        """A rejected row's reason code as words in this language (the code where unknown)."""
+        return self.catalogue.get("reason", {}).get(code, code)
+
     def status(self, value: str | None) -> str:
         """A status, position or cluster type in this language."""
         if value is None:

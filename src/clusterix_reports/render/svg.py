@@ -64,9 +64,9 @@ def nice_range(low: float, high: float, most: int = 6) -> list[float]:
     return [round(i * step, 10) for i in range(first, last + 1)]
 
 
-def tick_label(value: float) -> str:
-    """An axis tick as people write it: 5, 2.5, 0.25."""
-    return f"{value:g}"
+def tick_label(value: float, decimal: str = ".") -> str:
+    """An axis tick as people write it: 5, 2.5, 0.25 (2,5 with a decimal comma)."""
+    return f"{value:g}".replace(".", decimal)
 
 
 class Canvas:

@@ -23,8 +23,10 @@ from clusterix_reports.render.excel import (
     PERCENT,
     POINTS,
     Column,
+    print_on_a4,
     put,
     table_sheet,
+    totals_below,
     workbook_bytes,
 )
 from clusterix_reports.render.messages import Messages
@@ -32,6 +34,8 @@ from clusterix_reports.render.workbook_records import (
     action_plan_sheet,
     benchmark_sheet,
     data_quality_sheet,
+    duplicates_sheet,
+    service_log_sheet,
     sources_sheet,
 )
 from clusterix_reports.report.model import ReportModel
@@ -66,29 +70,31 @@ def build_workbook(
     workbook = Workbook()
     workbook.remove(workbook.active)
     _about(workbook, model, pipeline, t)
-    _indicators(workbook, model)
+    _indicators(workbook, model, t)
     _trend(workbook, model, t)
     _uptake(workbook, model, t)
-    _clusters(workbook, model)
-    _projects(workbook, model)
-    action_plan_sheet(workbook, model)
-    benchmark_sheet(workbook, model)
-    data_quality_sheet(workbook, model)
-    sources_sheet(workbook, model, pipeline)
+    _clusters(workbook, model, t)
+    _projects(workbook, model, t)
+    action_plan_sheet(workbook, model, t)
+    benchmark_sheet(workbook, model, t)
+    data_quality_sheet(workbook, model, t)
+    service_log_sheet(workbook, model, t)
+    duplicates_sheet(workbook, model, t)
+    sources_sheet(workbook, model, pipeline, t)
     return workbook_bytes(workbook, created)
 
 
 def _about(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages) -> None:
-    ws = workbook.create_sheet("About")
+    ws = workbook.create_sheet(t("workbook.sheet_about"))
     p, period = pipeline.programme, model.period
     named = ", ".join(model.reporting_periods)
     synthetic = model.ingest.get("synthetic_sample")
     guide = t("workbook.guide").splitlines()
     rows = [
-        (t("workbook.programme"), p.name),
-        (t("workbook.partner"), p.partner),
+        (t("workbook.programme"), p.named("name", t.language)),
+        (t("workbook.partner"), p.named("partner", t.language)),
         (t("workbook.region"), p.region),
-        (t("workbook.policy_instrument"), p.policy_instrument),
+        (t("workbook.policy_instrument"), p.named("policy_instrument", t.language)),
         (t("workbook.period"), period.id),
         (t("workbook.period_start"), period.start),
         (t("workbook.period_end"), period.end),
@@ -110,9 +116,10 @@ def _about(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messag
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     ws.freeze_panes = "A2"
+    print_on_a4(ws, wide=False, header_row=None)
 
 
-def _indicators(workbook: Workbook, model: ReportModel) -> None:
+def _indicators(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     columns = [
         Column("indicator_id"),
         Column("label"),
@@ -158,7 +165,9 @@ def _indicators(workbook: Workbook, model: ReportModel) -> None:
                 _pct(r.data_coverage_pct),
             ]
         )
-    ws = table_sheet(workbook, "Indicators", columns, rows, table_name="Indicators")
+    ws = table_sheet(
+        workbook, t("workbook.sheet_indicators"), columns, rows, table_name="Indicators"
+    )
     for offset, r in enumerate(model.indicators.itertuples(index=False), start=2):
         number_format = _value_format(r.unit)
         for column in (8, 10, 11, 12, 14, 16):
@@ -169,7 +178,7 @@ def _indicators(workbook: Workbook, model: ReportModel) -> None:
 
 def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     totals = model.indicators[model.indicators["breakdown"] == "total"]
-    periods = list(dict.fromkeys(totals["period"]))
+    periods = list(model.trend_periods)
     columns = [Column("indicator"), Column("unit"), *(Column(p, None, 9) for p in periods)]
     rows = []
     for indicator in HEADLINE:
@@ -180,7 +189,17 @@ def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:
         )
         unit = BY_ID[indicator].unit
         rows.append([indicator, unit, *((_pct(v) if unit == "%" else v) for v in values)])
-    ws = table_sheet(workbook, "Trend", columns, rows, table_name="Trend")
+    # the chart's lines: clusters served by cluster type, and its target per period
+    served = totals[totals["indicator_id"] == "clusters_served"].set_index("period")
+    chart_rows = [
+        [f"clusters_served: {t.status(kind)}", "clusters", *values[: len(periods)]]
+        for kind, values in (("spearhead", model.trend["spearhead"]), ("ibn", model.trend["ibn"]))
+    ]
+    target = served["target"].reindex(periods).tolist()
+    chart_rows.append([f"clusters_served: {t('workbook.target')}", "clusters", *target])
+    ws = table_sheet(
+        workbook, t("workbook.sheet_trend"), columns, rows + chart_rows, table_name="Trend"
+    )
     for r, indicator in enumerate(HEADLINE, start=2):
         for c in range(3, 3 + len(periods)):
             ws.cell(row=r, column=c).number_format = _value_format(BY_ID[indicator].unit)
@@ -188,13 +207,22 @@ def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     chart.title = t("workbook.trend_title")
     chart.y_axis.title = t("workbook.trend_axis_clusters")
     chart.x_axis.title = t("workbook.trend_axis_period")
-    chart.height, chart.width = 8, 24
-    values = Reference(ws, min_col=3, max_col=2 + len(periods), min_row=2, max_row=2)
-    chart.add_data(values, from_rows=True, titles_from_data=False)
-    chart.series[0].tx = SeriesLabel(v="clusters_served")
+    chart.height, chart.width = 9, 24
+    first_extra = 2 + len(rows)
+    for row, label in (
+        (2, t("chart.total")),
+        (first_extra, t.status("spearhead")),
+        (first_extra + 1, t.status("ibn")),
+        (first_extra + 2, t("workbook.target")),
+    ):
+        values = Reference(ws, min_col=3, max_col=2 + len(periods), min_row=row, max_row=row)
+        chart.add_data(values, from_rows=True, titles_from_data=False)
+        chart.series[-1].tx = SeriesLabel(v=label)
+    for series in chart.series:
+        series.smooth = False  # a smoothed line dips below zero between points
+    chart.series[-1].graphicalProperties.line.dashStyle = "dash"
     chart.set_categories(Reference(ws, min_col=3, max_col=2 + len(periods), min_row=1, max_row=1))
-    chart.legend = None
-    ws.add_chart(chart, f"A{len(HEADLINE) + 4}")
+    ws.add_chart(chart, f"A{len(rows) + len(chart_rows) + 4}")
 
 
 def _uptake(workbook: Workbook, model: ReportModel, t: Messages) -> None:
@@ -210,20 +238,17 @@ def _uptake(workbook: Workbook, model: ReportModel, t: Messages) -> None:
         [c, names.get(c, c), *(int(v) for v in values), int(values.sum())]
         for c, values in counts.iterrows()
     ]
-    rows.append(
-        [
-            "",
-            t("workbook.total"),
-            *(int(counts[s].sum()) for s in services),
-            int(counts.to_numpy().sum()),
-        ]
-    )
-    ws = table_sheet(workbook, "Uptake", columns, rows, table_name="Uptake")
-    for c in range(1, len(columns) + 1):
-        ws.cell(row=len(rows) + 1, column=c).font = BOLD
+    total = [
+        "",
+        t("workbook.total"),
+        *(int(counts[s].sum()) for s in services),
+        int(counts.to_numpy().sum()),
+    ]
+    ws = table_sheet(workbook, t("workbook.sheet_uptake"), columns, rows, table_name="Uptake")
+    totals_below(ws, max(len(rows), 1) + 3, total, INTEGER)
 
 
-def _clusters(workbook: Workbook, model: ReportModel) -> None:
+def _clusters(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     registry = model.clusters.set_index("cluster_id")
     columns = [
         Column("cluster_id"),
@@ -254,10 +279,10 @@ def _clusters(workbook: Workbook, model: ReportModel) -> None:
         ]
         for p in model.peers.itertuples(index=False)
     ]
-    table_sheet(workbook, "Clusters", columns, rows, table_name="Clusters")
+    table_sheet(workbook, t("workbook.sheet_clusters"), columns, rows, table_name="Clusters")
 
 
-def _projects(workbook: Workbook, model: ReportModel) -> None:
+def _projects(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     names = model.cluster_names
     columns = [
         Column("project_id"),
@@ -294,4 +319,4 @@ def _projects(workbook: Workbook, model: ReportModel) -> None:
         ]
         for p in model.projects.itertuples(index=False)
     ]
-    table_sheet(workbook, "Projects", columns, rows, table_name="Projects")
+    table_sheet(workbook, t("workbook.sheet_projects"), columns, rows, table_name="Projects")

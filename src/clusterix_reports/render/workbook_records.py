@@ -5,15 +5,24 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from clusterix_reports.pipeline import Pipeline
-from clusterix_reports.render.excel import DATE, DECIMAL, INTEGER, Column, frame_sheet, table_sheet
+from clusterix_reports.render.excel import (
+    DATE,
+    DECIMAL,
+    EURO,
+    INTEGER,
+    Column,
+    frame_sheet,
+    table_sheet,
+)
+from clusterix_reports.render.messages import Messages
 from clusterix_reports.report.model import ReportModel
 
 
-def action_plan_sheet(workbook: Workbook, model: ReportModel) -> None:
+def action_plan_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     """The steps with their planned and actual dates and their status at the period end."""
     frame_sheet(
         workbook,
-        "Action plan",
+        t("workbook.sheet_action_plan"),
         model.steps,
         "ActionPlan",
         {
@@ -31,11 +40,11 @@ def action_plan_sheet(workbook: Workbook, model: ReportModel) -> None:
     )
 
 
-def benchmark_sheet(workbook: Workbook, model: ReportModel) -> None:
+def benchmark_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     """The benchmark comparison, with the baseline year's figures beside the current ones."""
     frame_sheet(
         workbook,
-        "Benchmark",
+        t("workbook.sheet_benchmark"),
         model.benchmark,
         "Benchmark",
         {
@@ -57,7 +66,7 @@ def benchmark_sheet(workbook: Workbook, model: ReportModel) -> None:
     )
 
 
-def data_quality_sheet(workbook: Workbook, model: ReportModel) -> None:
+def data_quality_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     """Every rejected row, by account manager, with what to fix."""
     columns = [
         Column("account_manager"),
@@ -88,10 +97,10 @@ def data_quality_sheet(workbook: Workbook, model: ReportModel) -> None:
         ]
         for r in rejected.itertuples(index=False)
     ]
-    table_sheet(workbook, "Data quality", columns, rows, table_name="DataQuality")
+    table_sheet(workbook, t("workbook.sheet_data_quality"), columns, rows, table_name="DataQuality")
 
 
-def sources_sheet(workbook: Workbook, model: ReportModel, pipeline: Pipeline) -> None:
+def sources_sheet(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages) -> None:
     """Every input file with its sha256, status and row counts, and the pipeline file."""
     columns = [
         Column("path"),
@@ -131,4 +140,62 @@ def sources_sheet(workbook: Workbook, model: ReportModel, pipeline: Pipeline) ->
             None,
         ]
     )
-    table_sheet(workbook, "Sources", columns, rows, table_name="Sources")
+    table_sheet(workbook, t("workbook.sheet_sources"), columns, rows, table_name="Sources")
+
+
+def service_log_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
+    """Every loaded service-log row up to the period end, with the file, sheet and row it
+    came from: the rows behind every count of the report."""
+    log = model.service_log
+    columns = [
+        Column("cluster_id"),
+        Column("cluster"),
+        Column("service_id"),
+        Column("service"),
+        Column("date", DATE),
+        Column("participants", INTEGER),
+        Column("hours", DECIMAL),
+        Column("cost_eur", EURO),
+        Column("account_manager"),
+        Column("notes", width=40),
+        Column("source_file"),
+        Column("source_sheet"),
+        Column("source_row", INTEGER),
+    ]
+    rows = [
+        [
+            r.cluster_id,
+            model.cluster_names.get(r.cluster_id, r.cluster_id),
+            r.service_id,
+            model.service_names.get(r.service_id, r.service_id),
+            r.date,
+            r.participants,
+            r.hours,
+            r.cost_eur,
+            r.account_manager,
+            r.notes,
+            r.source_file,
+            r.source_sheet,
+            r.source_row,
+        ]
+        for r in log.itertuples(index=False)
+    ]
+    table_sheet(workbook, t("workbook.sheet_service_log"), columns, rows, table_name="ServiceLog")
+
+
+def duplicates_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
+    """Every row set aside as a duplicate, with its source and the source of the row kept."""
+    columns = [
+        Column("table"),
+        Column("account_manager"),
+        Column("source_file"),
+        Column("source_sheet"),
+        Column("source_row", INTEGER),
+        Column("duplicate_of_file"),
+        Column("duplicate_of_sheet"),
+        Column("duplicate_of_row", INTEGER),
+    ]
+    rows = [
+        [getattr(r, c.header) for c in columns] for r in model.duplicates.itertuples(index=False)
+    ]
+    table_sheet(workbook, t("workbook.sheet_duplicates"), columns, rows, table_name="Duplicates")

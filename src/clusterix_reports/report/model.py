@@ -96,6 +96,8 @@ class ReportModel:
     clusters: pd.DataFrame
     services: pd.DataFrame
     rejected: pd.DataFrame
+    duplicates: pd.DataFrame  # rows set aside, with where the row kept came from
+    service_log: pd.DataFrame  # every loaded row up to the period end, with its source
     ingest: dict[str, Any]
     inputs_fingerprint: str
     narrative: Narrative | None = None  # the analyst's words for the period, where written
@@ -149,6 +151,13 @@ def uptake_by_cluster(uptake: pd.DataFrame, service_ids: list[str], names: dict)
         index="cluster_id", columns="service_id", values="service_uses", aggfunc="sum", fill_value=0
     ).reindex(columns=service_ids, fill_value=0)
     return counts.loc[sorted(counts.index, key=lambda c: names.get(c, c))]
+
+
+def _up_to(service_log: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The service-log rows dated up to the period end, by date then source."""
+    days = pd.to_datetime(service_log["date"])
+    rows = service_log[days <= pd.Timestamp(period.end)]
+    return rows.sort_values(["date", "source_file", "source_sheet", "source_row"], kind="stable")
 
 
 def call_outcomes(projects: pd.DataFrame, period: Period) -> tuple[CallOutcome, ...]:
@@ -254,6 +263,8 @@ def report_model(
         clusters=clusters,
         services=services,
         rejected=datasets["rejected_rows"],
+        duplicates=datasets["duplicate_rows"],
+        service_log=_up_to(datasets["service_log"], period),
         ingest=datasets["ingest_record"],
         inputs_fingerprint=inputs_fingerprint(datasets["ingest_record"]),
         narrative=narrative,
