@@ -54,6 +54,44 @@ IBNS = [
 ]
 MANAGERS = ["An Peeters", "Bram Wouters", "Chloé Dubois", "Dirk Janssens", "Eva Maes"]
 
+SERVICE_NAMES_NL = {
+    "ACM": "Accountmanagement",
+    "LPF": "Lerend platform",
+    "PACT": "Clusterpact",
+    "MATCH": "Matchmaking voor interclusteroproepen",
+    "ICM": "Interclustermanager",
+    "BMC": "Coaching businessmodel",
+    "PPI": "Lerend platform innovatief aanbesteden",
+    "PROMO": "Promotieondersteuning",
+}
+STEP_TITLES_NL = [
+    "Matchmakingevents voor samenwerking tussen clusters",
+    "Interclustermanagers",
+    "Plan voor het dienstenpakket voor Vlaanderen",
+    "Verdere uitwerking van het dienstenpakket (2020, 2021)",
+    "Minstens twee nieuwe diensten ontwikkeld en getest",
+    "Jaarlijkse teamvergadering over de promotie van clusters",
+]
+CRITERIA_NL = {
+    "Alignment of cluster policy with national policies": (
+        "Afstemming van het clusterbeleid op het nationale beleid"
+    ),
+    "Cooperation between development agencies and clusters": (
+        "Samenwerking tussen ontwikkelingsagentschappen en clusters"
+    ),
+    "Mechanisms for cross-cluster collaboration": "Mechanismen voor samenwerking tussen clusters",
+    "Tailor-made evaluation and monitoring": "Evaluatie en opvolging op maat",
+    "Maturity of cluster organisations": "Maturiteit van de clusterorganisaties",
+    "Long-term business model of clusters": "Businessmodel van clusters op lange termijn",
+    "Access of clusters to S3 flagship programmes": "Toegang van clusters tot S3-vlaggenschipprogramma's",
+    "Budget for cluster organisations": "Budget voor clusterorganisaties",
+    "Continuity and sustainability of cluster support": (
+        "Continuïteit en duurzaamheid van de clusterondersteuning"
+    ),
+    "Evaluation for continuous improvement": "Evaluatie voor continue verbetering",
+    "Capability for cross-sectoral cooperation": "Vermogen tot sectoroverschrijdende samenwerking",
+    "Involvement of clusters in S3 design": "Betrokkenheid van clusters bij het S3-ontwerp",
+}
 SERVICES = [
     # id, name, aliases, category, provider, step, launched
     (
@@ -261,9 +299,21 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
     write_xlsx(folder / "clusters.xlsx", [("Register", rows)])
 
     catalogue = [
-        ["service id", "name", "aliases", "category", "provider", "action step", "launched"]
+        [
+            "service id",
+            "name",
+            "aliases",
+            "category",
+            "provider",
+            "action step",
+            "launched",
+            "naam (nl)",
+        ]
     ]
-    catalogue += [[s[0], s[1], s[2], s[3], s[4], s[5], s[6].isoformat()] for s in SERVICES]
+    catalogue += [
+        [s[0], s[1], s[2], s[3], s[4], s[5], s[6].isoformat(), SERVICE_NAMES_NL[s[0]]]
+        for s in SERVICES
+    ]
     write_csv(folder / "services.csv", catalogue, delimiter=",", encoding="utf-8-sig")
 
     plan = [
@@ -281,6 +331,7 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "Action",
             "Lesson learnt",
             "Type of improvement",
+            "Titel (NL)",
         ],
         [
             1,
@@ -379,6 +430,8 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
             "management",
         ],
     ]
+    for row, title in zip(plan[3:], STEP_TITLES_NL, strict=True):
+        row.append(title)
     write_xlsx(folder / "action-plan.xlsx", [("Actieplan", plan)])
 
     criteria = [
@@ -407,7 +460,7 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
         "Basque Country",
     ]
     rng = random.Random(SEED + 1)
-    bench = [["Criterium", "Regio", "Score", "Jaar"]]
+    bench = [["Criterium", "Regio", "Score", "Jaar", "Criterium (NL)"]]
     for year in (2017, 2020):
         for i, criterion in enumerate(criteria):
             for region in regions:
@@ -417,7 +470,7 @@ def write_reference(folder: Path, registry: list[dict]) -> None:
                     if year == 2020 and i in (2, 4):
                         shift = 0.1  # cross-cluster mechanisms improved after step 1 and 2
                     base = 3.2 + shift + rng.uniform(-0.1, 0.1)
-                bench.append([criterion, region, round(base, 1), year])
+                bench.append([criterion, region, round(base, 1), year, CRITERIA_NL[criterion]])
     write_ods(folder / "benchmark.ods", [("Benchmark", bench)])
 
 

@@ -73,6 +73,8 @@ REPORT_SCHEMAS: dict[str, pa.Schema] = {
             ("action", _S),
             ("lesson", _S),
             ("improvement", _S),
+            ("title_en", _S),
+            ("title_nl", _S),
             ("reported_status", _S),
             ("delayed_by_rule", _B),
         ]

@@ -189,13 +189,19 @@ def read_reference(
     jobs = _reference_jobs(reference, kinds)
     parsed = parse_files(jobs, ctx, pool, cache, progress)
     outcomes = _by_table(jobs, parsed)
-    ids, names, aliases, managers = _first_rows(
-        outcomes["clusters"], "clusters", ["cluster_id", "name", "aliases", "account_manager"]
+    ids, names, aliases, managers, name_en, name_nl = _first_rows(
+        outcomes["clusters"],
+        "clusters",
+        ["cluster_id", "name", "aliases", "account_manager", "name_en", "name_nl"],
     )
-    ctx.clusters = name_index(ids, names, aliases)
+    ctx.clusters = name_index(ids, names, aliases, name_en, name_nl)
     ctx.cluster_managers = {c: m for c, m in zip(ids, managers, strict=True) if isinstance(m, str)}
     ctx.services = name_index(
-        *_first_rows(outcomes["services"], "services", ["service_id", "name", "aliases"])
+        *_first_rows(
+            outcomes["services"],
+            "services",
+            ["service_id", "name", "aliases", "name_en", "name_nl"],
+        )
     )
     records = [parsed[job.relative].record for job in jobs]
     records += _skipped(reference, lambda r: _reference_table(r) is not None)

@@ -17,6 +17,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("funding_end", pa.date32()),
             ("account_manager", pa.string()),
             ("members", pa.int64()),
+            ("name_en", pa.string()),
+            ("name_nl", pa.string()),
             *_SOURCE,
         ]
     ),
@@ -29,6 +31,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("provider", pa.string()),
             ("action_step", pa.int64()),
             ("launched", pa.date32()),
+            ("name_en", pa.string()),
+            ("name_nl", pa.string()),
             *_SOURCE,
         ]
     ),
@@ -45,6 +49,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("action", pa.string()),
             ("lesson", pa.string()),
             ("improvement", pa.string()),
+            ("title_en", pa.string()),
+            ("title_nl", pa.string()),
             *_SOURCE,
         ]
     ),
@@ -54,6 +60,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("region", pa.string()),
             ("score", pa.float64()),
             ("year", pa.int64()),
+            ("criterion_en", pa.string()),
+            ("criterion_nl", pa.string()),
             *_SOURCE,
         ]
     ),

@@ -360,11 +360,15 @@ def resolve_name_lists(cells: Sequence[Any], index: dict[str, str]) -> tuple[Par
     return Parsed(ids, problems), unknown
 
 
-def name_index(ids: Iterable[Any], names: Iterable[Any], aliases: Iterable[Any]) -> dict[str, str]:
-    """Folded id, name and every alias -> id, for resolving names against a reference table."""
+def name_index(
+    ids: Iterable[Any], names: Iterable[Any], aliases: Iterable[Any], *other_names: Iterable[Any]
+) -> dict[str, str]:
+    """Folded id, name, every alias and every other name (in another language) -> id, for
+    resolving names against a reference table."""
     index: dict[str, str] = {}
-    for key, name, more in zip(ids, names, aliases, strict=True):
-        for spelling in (key, name, *(more if isinstance(more, list | np.ndarray) else [])):
+    for key, name, more, *others in zip(ids, names, aliases, *other_names, strict=True):
+        listed = list(more) if isinstance(more, list | np.ndarray) else []
+        for spelling in (key, name, *listed, *others):
             if isinstance(spelling, str) and fold(spelling):
                 index.setdefault(fold(spelling), key)
     return index

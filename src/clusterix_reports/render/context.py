@@ -166,7 +166,7 @@ def _uptake(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
     ]
     peers = [
         {
-            "name": p.name,
+            "name": model.cluster_names.get(p.cluster_id, p.name),
             "type": t.status(p.cluster_type),
             "active": t("text.yes") if p.active else t("text.no"),
             "uses": fmt.number(p.service_uses, lang),

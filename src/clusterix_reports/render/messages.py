@@ -55,6 +55,12 @@ class Messages:
         """A rejected row's reason code as words in this language (the code where unknown)."""
         return self.catalogue.get("reason", {}).get(code, code)
 
+    def reason_message(self, code: str, message: str, **values: object) -> str:
+        """What to do about a rejected row, in this language: the catalogue's text where it
+        has one for the reason, else the message the row came with (English)."""
+        template = self.catalogue.get("reason_message", {}).get(code)
+        return template.format(**values) if template else message
+
     def status(self, value: str | None) -> str:
         """A status, position or cluster type in this language."""
         if value is None:

@@ -77,7 +77,7 @@ def build_workbook(
     _projects(workbook, model, t)
     action_plan_sheet(workbook, model, t)
     benchmark_sheet(workbook, model, t)
-    data_quality_sheet(workbook, model, t)
+    data_quality_sheet(workbook, model, pipeline, t)
     service_log_sheet(workbook, model, t)
     duplicates_sheet(workbook, model, t)
     sources_sheet(workbook, model, pipeline, t)

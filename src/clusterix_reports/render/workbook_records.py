@@ -66,8 +66,11 @@ def benchmark_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None
     )
 
 
-def data_quality_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None:
-    """Every rejected row, by account manager, with what to fix."""
+def data_quality_sheet(
+    workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages
+) -> None:
+    """Every rejected row, by account manager, with what to fix (in the report's language)."""
+    start, end = pipeline.programme.start, pipeline.programme.end
     columns = [
         Column("account_manager"),
         Column("file"),
@@ -92,7 +95,9 @@ def data_quality_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> N
             r.field,
             r.value,
             r.reason,
-            r.message,
+            t.reason_message(
+                r.reason, r.message, field=r.field, value=r.value, start=start, end=end
+            ),
             r.other_problems or None,
         ]
         for r in rejected.itertuples(index=False)

@@ -120,6 +120,16 @@ def reporting_periods(pipeline: Pipeline, period: Period) -> tuple[str, ...]:
     )
 
 
+def in_language(frame: pd.DataFrame, field: str, language: str) -> pd.Series:
+    """A name column in the report's language (`name_nl`, `title_nl`, ...), the plain one
+    where the reference data gives none in that language."""
+    plain = frame[field]
+    local = frame.get(f"{field}_{language}")
+    if local is None:
+        return plain
+    return local.where(local.notna() & (local.astype(str).str.strip() != ""), plain)
+
+
 def _day(value: Any) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
@@ -155,7 +165,7 @@ def uptake_by_cluster(uptake: pd.DataFrame, service_ids: list[str], names: dict)
 
 def _up_to(service_log: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The service-log rows dated up to the period end, by date then source."""
-    days = pd.to_datetime(service_log["date"])
+    days = service_log["date"].astype("datetime64[ns]")
     rows = service_log[days <= pd.Timestamp(period.end)]
     return rows.sort_values(["date", "source_file", "source_sheet", "source_row"], kind="stable")
 
@@ -163,7 +173,7 @@ def _up_to(service_log: pd.DataFrame, period: Period) -> pd.DataFrame:
 def call_outcomes(projects: pd.DataFrame, period: Period) -> tuple[CallOutcome, ...]:
     """Submitted, approved and rejected intercluster projects in the period and since the
     programme start (the projects table flags what counts as approved in each)."""
-    submitted = pd.to_datetime(projects["submitted_on"])  # an empty date is in no span
+    submitted = projects["submitted_on"].astype("datetime64[ns]")  # empty: in no span
     rejected = projects["status"] == "rejected"
     in_period = submitted.between(pd.Timestamp(period.start), pd.Timestamp(period.end))
     by_end = submitted <= pd.Timestamp(period.end)
@@ -211,10 +221,20 @@ def report_model(
 ) -> ReportModel:
     """The model of one period's reports, from the datasets the render step reads
     (runner/steps.py, RENDER_INPUTS)."""
-    indicators = datasets["indicators"]
+    indicators, language = datasets["indicators"], pipeline.language
     services, clusters = datasets["services"], datasets["clusters"]
     service_ids = sorted(services["service_id"])
-    cluster_names = dict(zip(clusters["cluster_id"], clusters["name"], strict=True))
+    cluster_names = dict(
+        zip(clusters["cluster_id"], in_language(clusters, "name", language), strict=True)
+    )
+    steps = datasets["steps"].assign(title=in_language(datasets["steps"], "title", language))
+    scores = datasets["benchmark_scores"]
+    criteria = dict(
+        zip(scores["criterion"], in_language(scores, "criterion", language), strict=True)
+    )
+    benchmark = datasets["benchmark"].assign(
+        criterion=datasets["benchmark"]["criterion"].map(lambda c: criteria.get(c, c))
+    )
     periods = list(dict.fromkeys(indicators["period"]))
     series = _series(indicators, periods)
     totals = indicators[(indicators["period"] == period.id) & (indicators["breakdown"] == "total")]
@@ -237,11 +257,13 @@ def report_model(
         uses_by_service={s: series("service_uses", "service", s) for s in service_ids},
         uptake=uptake_by_cluster(datasets["uptake"], service_ids, cluster_names),
         cluster_names=cluster_names,
-        service_names=dict(zip(services["service_id"], services["name"], strict=True)),
+        service_names=dict(
+            zip(services["service_id"], in_language(services, "name", language), strict=True)
+        ),
         peers=datasets["peers"],
         projects=datasets["projects"],
         calls=call_outcomes(datasets["projects"], period),
-        steps=datasets["steps"],
+        steps=steps,
         timeline=tuple(
             TimelineStep(
                 f"{s.step}. {s.title}",
@@ -251,9 +273,9 @@ def report_model(
                 _day(getattr(s, "actual_start", None)),
                 s.status == "delayed",
             )
-            for s in datasets["steps"].itertuples(index=False)
+            for s in steps.itertuples(index=False)
         ),
-        benchmark=datasets["benchmark"],
+        benchmark=benchmark,
         budget_pro_rata_eur=(pro_rata_budget_eur(low, period), pro_rata_budget_eur(high, period)),
         budget=datasets["budget"],
         targets=datasets["targets"],

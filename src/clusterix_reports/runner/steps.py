@@ -37,6 +37,7 @@ RENDER_INPUTS = (  # what report/model.py builds the report model from
     *REPORT_TABLES,
     "clusters",
     "services",
+    "benchmark_scores",
     "service_log",
     "rejected_rows",
     "duplicate_rows",
