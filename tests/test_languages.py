@@ -57,6 +57,9 @@ def test_a_dutch_report_holds_none_of_the_english_edition_s_words(tmp_path) -> N
         [3, "Dienstenpakket", "2019-01", "2019-01", "niet gestart", None],
     ]
     write_xlsx(ws.inputs / "reference" / "action-plan.xlsx", [("Plan", plan)])
+    # what the data-quality annex says of files and sheets it could not read, in Dutch
+    (ws.export("notulen.docx")).write_bytes(b"PK not a workbook")
+    write_xlsx(ws.export("uitleg.xlsx"), [("Uitleg", [["Vul een rij per gebruik in."]])])
     assert ws.run("--period", "2019Q4") == 0
     pdf = ws.outputs / "reports" / "2019Q4" / "progress-report-2019Q4.pdf"
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(pdf).pages))
@@ -74,3 +77,7 @@ def test_a_dutch_report_holds_none_of_the_english_edition_s_words(tmp_path) -> N
             if phrase in text:
                 leaks.append((definition.id, phrase))
     assert leaks == []
+    assert "geen rekenblad (.docx); alleen xlsx, xlsm, xls, ods en csv worden gelezen" in text
+    assert "Uitleg: geen kopregel in de eerste 15 rijen noemt de verplichte kolommen" in text
+    for english in ("not a spreadsheet", "no header row", "service log"):
+        assert english not in text

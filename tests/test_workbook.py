@@ -344,3 +344,30 @@ def test_the_template_filled_in_as_a_person_would_ingests_without_rejections(
     result = ingest(ws.pipeline())
     assert result.totals["rows_rejected"] == 0
     assert len(result.tables["service_log"]) == 4
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_prints_the_sample_s_workbook_on_a_sensible_number_of_pages(tmp_path) -> None:
+    from pypdf import PdfReader
+
+    assert main(["run", "--outputs", str(tmp_path / "out"), "--period", "2020Q4", "--quiet"]) == 0
+    book = tmp_path / "out" / "reports" / "2020Q4" / "indicators-2020Q4.xlsx"
+    subprocess.run(
+        [
+            libreoffice(),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pages = len(PdfReader(tmp_path / "indicators-2020Q4.pdf").pages)
+    # 12 sheets fitted to the page's width: the long Indicators and Service log sheets take
+    # several pages each (158 pages before the print setup)
+    assert 12 <= pages <= 40

@@ -240,9 +240,11 @@ def _quality(model: ReportModel, lang: str, t: Messages) -> dict[str, Any]:
                 "path": f["path"],
                 "format": f.get("format") or "",
                 "status": t.status(f["status"]),
-                "reason": f["reason"]
+                "reason": t.file_reason(f["reason"])
                 or "; ".join(
-                    f"{s['name']}: {s['reason']}" for s in f["sheets"] if s["status"] != "read"
+                    f"{s['name']}: {t.file_reason(s['reason'])}"
+                    for s in f["sheets"]
+                    if s["status"] != "read"
                 ),
                 "sheets": str(len(sheets)),
                 "loaded": fmt.number(sum(s["rows_loaded"] for s in f["sheets"]), lang),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,11 +63,44 @@ class Messages:
         template = self.catalogue.get("reason_message", {}).get(code)
         return template.format(**values) if template else message
 
+    def file_reason(self, text: str) -> str:
+        """Why a file or sheet was not read, in this language: each "; "-separated part that
+        a pattern of the catalogue's [file_reason] matches, in its words (else as it is)."""
+        patterns = _patterns(tuple(self.catalogue.get("file_reason", {}).items()))
+        if not text or not patterns:
+            return text
+        parts = []
+        for part in _clauses(text):
+            for pattern, template in patterns:
+                if found := pattern.fullmatch(part):
+                    part = template.format(**found.groupdict())
+                    for english, own in self.catalogue.get("file_reason_words", {}).items():
+                        part = part.replace(english, own)
+                    break
+            parts.append(part)
+        return "; ".join(parts)
+
     def status(self, value: str | None) -> str:
         """A status, position or cluster type in this language."""
         if value is None:
             return self.catalogue["text"]["none"]
         return self.catalogue["status"].get(value, value)
+
+
+def _clauses(text: str) -> list[str]:
+    """The "; "-separated clauses of a text, not splitting inside brackets."""
+    clauses, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and text.startswith("; ", i):
+            clauses.append(text[start:i])
+            start = i + 2
+    return [*clauses, text[start:]]
+
+
+@functools.cache
+def _patterns(pairs: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern), template) for pattern, template in pairs]
 
 
 def load_messages(templates: Path, language: str) -> Messages:

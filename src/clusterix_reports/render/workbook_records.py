@@ -123,7 +123,7 @@ def sources_sheet(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t:
             f["path"],
             f.get("format"),
             f["status"],
-            f["reason"] or None,
+            t.file_reason(f["reason"]) or None,
             f["sha256"],
             *(
                 sum(s[k] for s in f["sheets"])
