@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "clusterix-reports: interrupted; the previous outputs are unchanged.", file=sys.stderr
         )
-        return int(ExitCode.UNEXPECTED)
+        return int(ExitCode.INTERRUPTED)
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     UNEXPECTED = 1
     BAD_INVOCATION = 2
     STRICT_PROBLEMS = 3
+    INTERRUPTED = 130  # Ctrl-C, as shells expect
 
 
 class UserError(Exception):

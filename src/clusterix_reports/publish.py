@@ -8,6 +8,7 @@ dies leaves the previous outputs whole; the next run removes what it left behind
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from clusterix_reports.catalog import DATA_FOLDER, REPORTS_FOLDER
 from clusterix_reports.errors import UserError
 
 LOCK_NAME = ".lock"
@@ -54,14 +56,19 @@ def outputs_lock(outputs: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> I
         lock.release()
 
 
+_HALF_WRITTEN = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
 def remove_stale_staging(outputs: Path) -> list[Path]:
     """Remove staging folders that dead runs left behind (call while holding the lock)."""
     removed = []
     for folder in sorted(outputs.glob(STAGING_PREFIX + "*")):
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
-    for stray in outputs.rglob(".*.tmp"):
-        stray.unlink(missing_ok=True)
+    for folder in (outputs / DATA_FOLDER, outputs / REPORTS_FOLDER):  # where a run writes
+        for stray in folder.rglob(".*.tmp") if folder.is_dir() else ():
+            if _HALF_WRITTEN.fullmatch(stray.name):  # atomic_write_bytes' own temporary files
+                stray.unlink(missing_ok=True)
     return removed
 
 

@@ -43,7 +43,7 @@ _MESSAGES = {
     Reason.NEGATIVE_NUMBER: "{value} in {field} is negative; it cannot be below 0.",
     Reason.NOT_WHOLE_NUMBER: "{value} in {field} is not a whole number; it counts whole units.",
     Reason.BAD_STATUS: "{value!r} is not a known {field}; use one of: {choices}.",
-    Reason.BAD_VALUE: "{value!r} is not a known {field}; use one of: {choices}.",
+    Reason.BAD_VALUE: "{value!r} is not a value {field} can hold{choice_hint}.",
     Reason.TOO_FEW_CLUSTERS: (
         "An intercluster project needs at least two different clusters; {value!r} names fewer."
     ),
@@ -58,4 +58,9 @@ def reason_message(reason: str, field: str, value: str, **details: str) -> str:
     """The message for one rejected value, naming what to do about it."""
     template = _MESSAGES[Reason(reason)]
     values = {"start": "", "end": "", "choices": "", "first": "", "month_hint": ""} | details
+    values["choice_hint"] = (
+        f"; use one of: {values['choices']}"
+        if values["choices"]
+        else "; it is too large or too long"
+    )
     return template.format(field=field, value=value, **values)

@@ -320,7 +320,7 @@ def _message_details(
 ) -> dict[str, str]:
     spec = table.field(field_name)
     details = {"start": ctx.programme_start.isoformat(), "end": ctx.programme_end.isoformat()}
-    if spec.type.startswith("choice:"):
+    if spec.type.startswith(("choice:", "choices:")):
         canonical = dict.fromkeys(ctx.vocabulary.choices[spec.type.split(":", 1)[1]].values())
         details["choices"] = ", ".join(canonical)
     if spec.type in ("month_start", "month_end"):

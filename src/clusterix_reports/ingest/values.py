@@ -289,6 +289,10 @@ def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = Fals
     problems[kinds == DATE] = Reason.BAD_NUMBER
     out[np.not_equal(problems, None)] = np.nan
     ok = ~np.isnan(out)
+    # a number no table can hold: infinite (a 400-digit cost), or a whole number beyond int64
+    too_large = ok & (~np.isfinite(out) | (whole & (np.abs(np.where(ok, out, 0)) >= 2.0**63)))
+    problems[too_large] = Reason.BAD_VALUE
+    ok &= ~too_large
     if not negative_ok:
         problems[ok & (out < 0)] = Reason.NEGATIVE_NUMBER
     if whole:

@@ -69,7 +69,7 @@ def put(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.number_format = DATE
 
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML holds them
 
 
 def _display_width(value: Any) -> int:

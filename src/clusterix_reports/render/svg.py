@@ -8,6 +8,7 @@ advance widths of DejaVu Sans, the report's font, to size margins and place lege
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from html import escape
@@ -64,6 +65,9 @@ def nice_range(low: float, high: float, most: int = 6) -> list[float]:
     return [round(i * step, 10) for i in range(first, last + 1)]
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def tick_label(value: float, decimal: str = ".") -> str:
     """An axis tick as people write it: 5, 2.5, 0.25 (2,5 with a decimal comma)."""
     return f"{value:g}".replace(".", decimal)
@@ -84,6 +88,8 @@ class Canvas:
             shown = number(value) if isinstance(value, float | int) else str(value)
             pairs.append(f'{key.rstrip("_").replace("_", "-")}="{escape(shown)}"')
         opening = f"<{tag} {' '.join(pairs)}" if pairs else f"<{tag}"
+        if text is not None:  # a control character in an input's name would break the SVG
+            text = _NOT_XML.sub("", text)
         self.parts.append(f"{opening}/>" if text is None else f"{opening}>{escape(text)}</{tag}>")
 
     def line(
