@@ -1,9 +1,11 @@
-"""Reruns an analyst can trust: reuse, identical bytes, atomic publishing, the lock, exit codes."""
+"""Reruns an analyst can trust: reuse, identical bytes, a cache that holds data only, atomic
+publishing, the lock, exit codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import shutil
 import signal
 import subprocess
@@ -13,11 +15,15 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
 from clusterix_reports.cli import main
+from clusterix_reports.ingest.cache import outcome_from_bytes, outcome_to_bytes
+from clusterix_reports.ingest.files import FileOutcome, FileRecord, SheetRecord
+from clusterix_reports.ingest.tables import SheetTable
 
 from conftest import HEADER_LOG, Workspace, build_workspace
 from sheetwriters import write_xlsx
@@ -275,3 +281,72 @@ def test_several_periods_in_one_command_equal_their_single_runs(first_run, tmp_p
     outputs = {o["path"] for o in record["outputs"]}
     assert "reports/2019/progress-report-2019.pdf" in outputs
     assert not any(p.startswith("reports/2019Q4/") for p in outputs)  # each its own record
+
+
+def entries(outputs: Path) -> list[Path]:
+    return sorted((outputs / ".cache" / "ingest").iterdir())
+
+
+def test_a_cached_outcome_comes_back_with_its_lists_dates_and_sheet_records() -> None:
+    sheet = SheetRecord(name="Log", table="clusters", status="read", header_row=3, rows_read=2)
+    record = FileRecord(path="reference/c.xlsx", sha256="ab", status="read", sheets=[sheet])
+    loaded = pd.DataFrame(
+        {
+            "aliases": pd.Series([["FF", "Flanders Food"], []], dtype=object),
+            "since": pd.to_datetime(["2016-01-01", None]),
+            "members": [120, 30],
+            "note": [None, "é"],
+        }
+    )
+    empty = pd.DataFrame(columns=["source_file", "reason"])
+    outcome = FileOutcome(record, [(sheet, "clusters", SheetTable(loaded, empty, empty))], 12.5)
+    back = outcome_from_bytes(outcome_to_bytes(outcome))
+    assert back.record == record and back.peak_memory_mb == 12.5
+    assert back.tables[0][0] is back.record.sheets[0]  # one object, as ingest counts rows on it
+    pd.testing.assert_frame_equal(back.tables[0][2].loaded, loaded)
+    assert back.tables[0][2].loaded["aliases"].tolist() == [["FF", "Flanders Food"], []]
+    assert type(back.tables[0][2].loaded["aliases"][0]) is list
+    pd.testing.assert_frame_equal(back.tables[0][2].rejected, empty)
+
+
+def test_files_read_from_the_cache_give_the_bytes_of_a_cold_read(first_run, tmp_path) -> None:
+    assert all(p.suffix == ".arrows" for p in entries(first_run.outputs))
+    assert not any(p.read_bytes().startswith(b"\x80") for p in entries(first_run.outputs))
+    assert first_run.run("--period", "2019Q4", "--force") == 0
+    assert run_record(first_run)["steps"][0]["details"]["files_parsed"] == 0
+    cold = tmp_path / "cold"
+    assert first_run.run("--period", "2019Q4", "--outputs", str(cold)) == 0
+    warm, fresh = published(first_run.outputs), published(cold)
+    assert {k for k in warm if k.startswith("data/")} == {k for k in fresh if k.startswith("data/")}
+    for name in warm:
+        if not name.endswith("run.json"):
+            assert warm[name] == fresh[name], name
+
+
+class Planted:
+    """What an attacker would pickle: unpickling it writes a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "ran"))
+
+
+def test_a_forged_or_damaged_entry_is_read_again_and_never_run(first_run, tmp_path) -> None:
+    marker = tmp_path / "ran-as-the-analyst"
+    forged, damaged, *_ = entries(first_run.outputs)
+    forged.write_bytes(pickle.dumps(Planted(marker)))
+    data = bytearray(damaged.read_bytes())
+    data[-10] ^= 0xFF  # a byte inside the last frame: its sha256 no longer matches
+    damaged.write_bytes(bytes(data))
+    before = published(first_run.outputs)
+    assert first_run.run("--period", "2019Q4", "--force") == 0
+    assert not marker.exists()
+    assert run_record(first_run)["steps"][0]["details"]["files_parsed"] == 2
+    after = published(first_run.outputs)
+    assert {k: v for k, v in after.items() if not k.endswith("run.json")} == {
+        k: v for k, v in before.items() if not k.endswith("run.json")
+    }
+    shutil.rmtree(first_run.outputs / ".cache")
+    assert first_run.run("--period", "2019Q4", "--force") == 0

@@ -1,18 +1,31 @@
-"""Per-file reuse for ingest: a file whose bytes and context are unchanged is not read again."""
+"""Per-file reuse for ingest: a file whose bytes and context are unchanged is not read again.
+
+An entry holds data only, never code: one JSON line (the file's record, where each frame
+lies and its sha256) followed by the frames as Arrow IPC streams. Whoever can write to the
+outputs folder can at worst make a file be read again, never run anything as the analyst.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import pickle
+import json
 from pathlib import Path
 
-from clusterix_reports.ingest.files import FileOutcome
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from clusterix_reports.ingest.files import FileOutcome, FileRecord, SheetRecord
+from clusterix_reports.ingest.tables import SheetTable
 from clusterix_reports.record import code_fingerprint
 from clusterix_reports.storage import atomic_write_bytes
 
+FRAMES = ("loaded", "rejected", "problems")
+
 
 class FileCache:
-    """Parsed files by (content, path, parse context): a folder of pickles this program wrote."""
+    """Parsed files by (content, path, parse context): a folder of entries this program wrote."""
 
     def __init__(self, folder: Path | None, context_key: str) -> None:
         self.folder = folder
@@ -26,24 +39,88 @@ class FileCache:
         key = hashlib.sha256(
             f"{code_fingerprint()}\0{self.context_key}\0{relative}\0{sha256}".encode()
         ).hexdigest()
-        return self.folder / f"{key}.pickle"
+        return self.folder / f"{key}.arrows"
 
     def get(self, relative: str, sha256: str) -> FileOutcome | None:
-        """The cached outcome of a file, or None."""
+        """The cached outcome of a file, or None (also when the entry is damaged)."""
         path = self._path(relative, sha256)
-        if path is None or not path.is_file():
-            self.misses += 1
-            return None
-        try:
-            outcome = pickle.loads(path.read_bytes())
-        except Exception:
+        outcome = None
+        if path is not None and path.is_file():
+            try:
+                outcome = outcome_from_bytes(path.read_bytes())
+            except (ValueError, KeyError, TypeError, IndexError, pa.ArrowException):
+                outcome = None
+        if outcome is None or outcome.record.path != relative or outcome.record.sha256 != sha256:
             self.misses += 1
             return None
         self.hits += 1
         return outcome
 
     def put(self, relative: str, sha256: str, outcome: FileOutcome) -> None:
-        """Keep a file's outcome for the next run."""
+        """Keep a file's outcome for the next run (not kept when a frame has no Arrow form)."""
         path = self._path(relative, sha256)
-        if path is not None:
-            atomic_write_bytes(path, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+        if path is None:
+            return
+        try:
+            data = outcome_to_bytes(outcome)
+        except (pa.ArrowException, ValueError, TypeError):
+            return
+        atomic_write_bytes(path, data)
+
+
+def outcome_to_bytes(outcome: FileOutcome) -> bytes:
+    """A file's outcome as one JSON line and its frames as Arrow streams."""
+    blobs: list[bytes] = []
+    tables = []
+    for sheet, name, table in outcome.tables:
+        frames = {}
+        for frame in FRAMES:
+            blob = _frame_bytes(getattr(table, frame))
+            frames[frame] = [sum(map(len, blobs)), len(blob), hashlib.sha256(blob).hexdigest()]
+            blobs.append(blob)
+        tables.append({"sheet": _position(outcome.record.sheets, sheet), "table": name, **frames})
+    head = {
+        "record": dataclasses.asdict(outcome.record),
+        "tables": tables,
+        "peak_memory_mb": outcome.peak_memory_mb,
+    }
+    return json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(blobs)
+
+
+def outcome_from_bytes(data: bytes) -> FileOutcome:
+    """The outcome `outcome_to_bytes` wrote; ValueError when any frame fails its sha256."""
+    line, _, body = data.partition(b"\n")
+    head = json.loads(line)
+    fields = dict(head["record"])
+    sheets = [SheetRecord(**sheet) for sheet in fields.pop("sheets")]
+    record = FileRecord(**fields, sheets=sheets)
+    outcome = FileOutcome(record, peak_memory_mb=float(head["peak_memory_mb"]))
+    for entry in head["tables"]:
+        frames = [_frame_at(body, *entry[frame]) for frame in FRAMES]
+        outcome.tables.append((sheets[entry["sheet"]], str(entry["table"]), SheetTable(*frames)))
+    return outcome
+
+
+def _position(sheets: list[SheetRecord], sheet: SheetRecord) -> int:
+    return next(i for i, s in enumerate(sheets) if s is sheet)
+
+
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    table = pa.Table.from_pandas(frame, preserve_index=True)
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _frame_at(body: bytes, offset: int, length: int, sha256: str) -> pd.DataFrame:
+    blob = body[offset : offset + length]
+    if len(blob) != length or hashlib.sha256(blob).hexdigest() != sha256:
+        raise ValueError("a cached frame does not match its sha256")
+    table = ipc.open_stream(pa.BufferReader(blob)).read_all()
+    frame = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_list(column.type) and name in frame.columns:
+            # Python lists, as the parser made them (Arrow gives numpy arrays)
+            frame[name] = pd.Series(column.to_pylist(), index=frame.index, dtype=object)
+    return frame
