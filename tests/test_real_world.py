@@ -1,14 +1,18 @@
 """Files and invocations as they really come: values no table can hold, characters no XML
-holds, a user's own temporary files, Ctrl-C."""
+holds, values too long to show, a user's own temporary files, Ctrl-C."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from clusterix_reports.ingest.values import parse_numbers
+from test_report_pdf import pdf_text
 
 from conftest import HEADER_LOG
 from sheetwriters import write_csv, write_xlsx
@@ -100,3 +104,62 @@ def test_improvement_kinds_are_a_closed_list(cells) -> None:
         assert list(parsed.problems) == ["bad_value"]
     else:
         assert list(parsed.values) == ["new projects; management"]
+
+
+def test_a_very_long_value_is_cut_in_the_pdf_and_kept_whole_in_the_workbook(
+    workspace, run_cli
+) -> None:
+    long = "W" * 12_000  # one word: the worst case for line breaking
+    write_xlsx(
+        workspace.export("an.xlsx"),
+        [
+            (
+                "Log",
+                [
+                    HEADER_LOG,
+                    ["C1", "S1", D(2019, 11, 5), 4, 2, 100, long, "An"],
+                    [long, "S1", D(2019, 11, 6), 4, 2, 100, "", "An"],
+                ],
+            )
+        ],
+    )
+    assert run_cli("run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4") == 0
+    reports = workspace.outputs / "reports" / "2019Q4"
+    text = "".join(pdf_text(next(reports.glob("*.pdf"))).split())
+    runs = [len(run) for run in re.findall("W+", text)]
+    assert runs and max(runs) < 300 and "W…" in text  # cut, with a mark that says so
+    rejected = pd.read_parquet(workspace.outputs / "data" / "rejected_rows.parquet")
+    assert rejected["value"].tolist() == [long]
+    assert pd.read_parquet(workspace.outputs / "data" / "service_log.parquet")[
+        "notes"
+    ].tolist() == [long]
+    book = load_workbook(next(reports.glob("*.xlsx")), read_only=True)
+    cells = [c for s in book.worksheets for r in s.iter_rows(values_only=True) for c in r]
+    assert long in cells
+
+
+def test_outputs_inside_the_inputs_are_never_read_back_as_inputs(workspace, run_cli) -> None:
+    write_xlsx(
+        workspace.export("an.xlsx"),
+        [("Log", [HEADER_LOG, ["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]])],
+    )
+    outputs = workspace.inputs / "exports" / "reports-out"
+    command = ["run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4"]
+    assert run_cli(*command, "--outputs", outputs) == 0
+    first = (outputs / "data" / "ingest.json").read_bytes()
+    assert run_cli(*command, "--outputs", outputs, "--force") == 0
+    assert (outputs / "data" / "ingest.json").read_bytes() == first  # the workbook is not an input
+    record = json.loads(first)
+    listed = {f["path"]: f for f in record["files"]}
+    assert listed["exports/reports-out/"]["status"] == "skipped"
+    assert "outputs folder" in listed["exports/reports-out/"]["reason"]
+    assert not [
+        p for p in listed if p.startswith("exports/reports-out/") and p != "exports/reports-out/"
+    ]
+    assert pd.read_parquet(outputs / "data" / "service_log.parquet")["source_file"].tolist() == [
+        "exports/an.xlsx"
+    ]
+    run = json.loads((outputs / "reports" / "2019Q4" / "run.json").read_text())
+    assert [i["path"] for i in run["inputs"] if i["path"].startswith("exports/")] == [
+        "exports/an.xlsx"
+    ]

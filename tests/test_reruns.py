@@ -4,7 +4,9 @@ publishing, the lock, exit codes."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import pickle
 import shutil
 import signal
@@ -350,3 +352,38 @@ def test_a_forged_or_damaged_entry_is_read_again_and_never_run(first_run, tmp_pa
     }
     shutil.rmtree(first_run.outputs / ".cache")
     assert first_run.run("--period", "2019Q4", "--force") == 0
+
+
+def test_a_full_disk_or_a_read_only_folder_is_said_in_one_sentence(
+    first_run, monkeypatch, capsys
+) -> None:
+    from clusterix_reports import storage
+
+    before = published(first_run.outputs)
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")  # as the system says it: no path
+
+    monkeypatch.setattr(storage.os, "fsync", full)
+    assert first_run.run("--period", "2019Q4", "--force") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].endswith(
+        ": the disk is full; the previous outputs are unchanged."
+    )
+    assert f"cannot use {first_run.outputs}{os.sep}" in err[0] and ".staging" not in err[0]
+    monkeypatch.undo()
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", kwargs["dir"])
+
+    monkeypatch.setattr(storage.tempfile, "mkstemp", read_only)
+    assert first_run.run("--period", "2019Q4", "--force") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"clusterix-reports: cannot use {first_run.outputs / 'data'}: it lies on a read-only "
+        "file system; the previous outputs are unchanged."
+    ]  # the folder it publishes to, not the staging folder it writes first
+    monkeypatch.undo()
+    after = published(first_run.outputs)
+    after.pop("failed-run.json", None)
+    assert after == before

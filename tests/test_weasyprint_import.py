@@ -57,3 +57,31 @@ def test_the_import_searches_where_the_libraries_have_other_names() -> None:
         "print(len(started) > 0, len(html.render().pages))\n"
     )
     assert done.stdout.split() == ["True", "1"]
+
+
+def test_a_missing_pango_is_one_sentence_and_exit_1_with_the_outputs_untouched(tmp_path) -> None:
+    outputs = tmp_path / "outputs"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import cffi, sys\n"
+            "opened = cffi.FFI.dlopen\n"
+            "def no_pango(self, name, flags=0):\n"
+            "    if 'pango' in str(name):\n"
+            "        raise OSError(f'cannot load library {name!r}')\n"
+            "    return opened(self, name, flags)\n"
+            "cffi.FFI.dlopen = no_pango\n"
+            "from clusterix_reports.cli import main\n"
+            f"sys.exit(main(['run', '--outputs', {str(outputs)!r}]))\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    said = [line for line in done.stderr.splitlines() if line.startswith("clusterix-reports:")]
+    assert len(said) == 1 and "Traceback" not in done.stderr
+    assert "WeasyPrint cannot open the Pango library" in said[0] and "install Pango" in said[0]
+    assert "WeasyPrint could not import" not in done.stdout  # its own help is not printed
+    assert not list(outputs.glob("reports/*/*.pdf"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -158,12 +160,38 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
+        said = storage_problem(exc) if isinstance(exc, OSError) else None
+        if said is not None:  # a full disk, a read-only folder: the user's to fix
+            print(f"clusterix-reports: {said[0]}", file=sys.stderr)
+            return int(said[1])
         print(
             f"clusterix-reports: unexpected error ({type(exc).__name__}: {exc}); "
             "rerun with --debug for the traceback.",
             file=sys.stderr,
         )
         return int(ExitCode.UNEXPECTED)
+
+
+_STORAGE_PROBLEMS = {
+    errno.ENOSPC: ("the disk is full", ExitCode.UNEXPECTED),
+    errno.EDQUOT: ("the disk quota is used up", ExitCode.UNEXPECTED),
+    errno.EROFS: ("it lies on a read-only file system", ExitCode.BAD_INVOCATION),
+    errno.EACCES: ("permission denied", ExitCode.BAD_INVOCATION),
+    errno.EPERM: ("permission denied", ExitCode.BAD_INVOCATION),
+}
+
+
+def storage_problem(exc: OSError) -> tuple[str, ExitCode] | None:
+    """One sentence and an exit code for a file that cannot be written or read because of
+    the disk or its permissions; None for any other error."""
+    known = _STORAGE_PROBLEMS.get(exc.errno or 0)
+    if known is None or not exc.filename:
+        return None
+    where = re.sub(r"[/\\]\.staging-[^/\\]+", "", os.fsdecode(exc.filename))  # as published
+    return (
+        f"cannot use {where}: {known[0]}; the previous outputs are unchanged.",
+        known[1],
+    )
 
 
 def entry() -> None:

@@ -21,15 +21,33 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_files(inputs: Path) -> list[tuple[Path, str, str]]:
-    """Every file under reference/ and exports/: (path, path relative to INPUTS, sha256), sorted."""
+def input_files(inputs: Path, outputs: Path | None = None) -> list[tuple[Path, str, str]]:
+    """Every file under reference/ and exports/: (path, path relative to INPUTS, sha256), sorted;
+    none inside `outputs`, whose files this program wrote and never reads back as inputs."""
     found = []
     for folder in ("reference", "exports"):
         root = inputs / folder
         if root.is_dir():
             found += [p for p in root.rglob("*") if p.is_file()]
+    inside = outputs_among_inputs(inputs, outputs)
+    if inside is not None:
+        found = [p for p in found if not p.relative_to(inputs).as_posix().startswith(inside)]
     named = sorted((p.relative_to(inputs).as_posix(), p) for p in found)
     return [(p, relative, sha256_of(p)) for relative, p in named]
+
+
+def outputs_among_inputs(inputs: Path, outputs: Path | None) -> str | None:
+    """The outputs folder as a path relative to INPUTS ending in "/" when it lies under
+    reference/ or exports/ (where inputs are read), else None."""
+    if outputs is None:
+        return None
+    try:
+        relative = outputs.resolve().relative_to(inputs.resolve()).as_posix()
+    except ValueError:
+        return None
+    if relative.split("/")[0] not in ("reference", "exports"):
+        return None
+    return relative.rstrip("/") + "/"
 
 
 def context_key(pipeline: Pipeline, files: list[tuple[Path, str, str]]) -> str:

@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:  # the table libraries load only when a table is read or written
     import pandas as pd
@@ -14,9 +14,16 @@ if TYPE_CHECKING:  # the table libraries load only when a table is read or writt
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write `data` to `path` so that readers see the old file or the new one, never half.
+
+    An OSError (a full disk, a read-only folder) names `path` when the system did not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        _raise_naming(exc, path)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -24,9 +31,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(out.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for reading
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            _raise_naming(exc, path)
         raise
+
+
+def _raise_naming(exc: OSError, path: Path) -> NoReturn:
+    """Raise the error again, naming `path` when the system named no file."""
+    if exc.filename or exc.errno is None:
+        raise exc
+    raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
 
 
 def to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:

@@ -115,7 +115,7 @@ def write_template(pipeline: Pipeline, out: Path) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: the template is an .xlsx workbook; give a name ending in .xlsx.")
     with WorkerPool(pipeline.limits) as pool:
-        reference = read_reference(pipeline, input_files(pipeline.inputs), pool)
+        reference = read_reference(pipeline, input_files(pipeline.inputs, pipeline.outputs), pool)
     tables = combine(reference.outcomes, reference.records)
     require_reference(tables)
     lists = {

@@ -46,7 +46,7 @@ def validation_problems(pipeline: Pipeline, paths: list[Path]) -> tuple[pd.DataF
     """Every problem of the files at `paths` (one row each: PROBLEM_COLUMNS), and notes on
     sheets that were skipped (instructions, pivot tables), which are no problem."""
     with WorkerPool(pipeline.limits) as pool:
-        reference = read_reference(pipeline, input_files(pipeline.inputs), pool)
+        reference = read_reference(pipeline, input_files(pipeline.inputs, pipeline.outputs), pool)
         require_reference(combine(reference.outcomes, reference.records))
         outcomes, records = read_exports(_named_files(paths), reference, pool)
     result = combine(outcomes, records)

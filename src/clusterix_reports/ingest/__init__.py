@@ -12,15 +12,21 @@ import pandas as pd
 
 from clusterix_reports.errors import ReferenceDataError
 from clusterix_reports.ingest.cache import FileCache
-from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
+from clusterix_reports.ingest.combining import Combined, combine_table, file_totals
+from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS
 from clusterix_reports.ingest.files import FileOutcome, FileRecord
 from clusterix_reports.ingest.read import skip_reason
-from clusterix_reports.ingest.schemas import SCHEMAS
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
 from clusterix_reports.ingest.values import name_index
 from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
 from clusterix_reports.ingest.workers import UNCERTAIN, Job, WorkerPool
-from clusterix_reports.inventory import SAMPLE_MARKER, context_key, ingest_fingerprint, input_files
+from clusterix_reports.inventory import (
+    SAMPLE_MARKER,
+    context_key,
+    ingest_fingerprint,
+    input_files,
+    outputs_among_inputs,
+)
 from clusterix_reports.pipeline import Pipeline
 
 INGEST_SCHEMA_VERSION = 1
@@ -28,7 +34,6 @@ REFERENCE_ORDER = ("clusters", "services", "action_plan", "benchmark_scores")
 REQUIRED_REFERENCE = ("clusters", "services")
 EXPORT_TABLES = ("service_log", "intercluster_projects")
 Progress = Callable[[str], None]
-Combined = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # kept, rejected, duplicate rows
 
 
 @dataclass
@@ -113,6 +118,15 @@ def parse_files(
         if progress is not None:
             progress(job.relative)
     return outcomes
+
+
+def _outputs_record(inputs: Path, outputs: Path) -> list[FileRecord]:
+    """The outputs folder, where it lies among the inputs: listed, its files never read."""
+    inside = outputs_among_inputs(inputs, outputs)
+    if inside is None:
+        return []
+    reason = "the outputs folder of this run: what the program writes is never read as an input"
+    return [FileRecord(inside, "", "skipped", reason)]
 
 
 def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -> list[FileRecord]:
@@ -233,6 +247,7 @@ def read_exports(
 def ingest(
     pipeline: Pipeline,
     cache_dir: Path | None = None,
+    outputs: Path | None = None,
     progress: Progress | None = None,
     meanwhile: Sequence[Callable[[], None]] = (),
 ) -> IngestResult:
@@ -245,7 +260,8 @@ def ingest(
     inputs = pipeline.inputs
     if not inputs.is_dir():
         raise ReferenceDataError(f"{inputs}: the inputs folder does not exist.")
-    files = input_files(inputs)
+    outputs = outputs or pipeline.outputs
+    files = input_files(inputs, outputs)
     cache = FileCache(cache_dir, context_key(pipeline, files))
     exports = [f for f in files if f[1].startswith("exports/")]
     named = REQUIRED_REFERENCE  # the registry and the catalogue: the exports need their names
@@ -256,7 +272,7 @@ def ingest(
         combined: dict[str, Combined] = {}
 
         def combine_named(name: str) -> None:  # complete already; the first combining is slowest
-            combined[name] = _combine(name, reference.outcomes[name])
+            combined[name] = combine_table(name, reference.outcomes[name])
 
         steps = [functools.partial(combine_named, name) for name in named]
         export_outcomes, export_records = read_exports(
@@ -265,7 +281,7 @@ def ingest(
     outcomes = {
         name: reference.outcomes[name] + export_outcomes[name] for name in vocabulary().tables
     }
-    records = reference.records + export_records
+    records = reference.records + export_records + _outputs_record(inputs, outputs)
     synthetic = (inputs / SAMPLE_MARKER).is_file()
     result = combine(outcomes, records, synthetic=synthetic, combined=combined)
     result.files_reused, result.files_parsed = cache.hits, cache.misses
@@ -290,7 +306,7 @@ def combine(
     rejected_parts, duplicate_parts = [], []
     for name in vocabulary().tables:
         done = (combined or {}).get(name)
-        tables[name], rejected, duplicates = done or _combine(name, outcomes.get(name, []))
+        tables[name], rejected, duplicates = done or combine_table(name, outcomes.get(name, []))
         rejected_parts.append(rejected)
         duplicate_parts.append(duplicates)
     rejected_all = pd.concat(
@@ -307,71 +323,8 @@ def combine(
         files=records,
         synthetic_sample=synthetic,
     )
-    result.totals = _totals(records)
+    result.totals = file_totals(records)
     return result
-
-
-def _combine(name: str, outcomes: list[FileOutcome]) -> Combined:
-    """All sheets of one table kind: duplicates set aside, counts written into the sheet records."""
-    parts, rejected_parts, owners = [], [], []
-    for outcome in outcomes:
-        for sheet_record, table_name, sheet_table in outcome.tables:
-            if table_name != name:
-                continue
-            parts.append(sheet_table.loaded)
-            rejected_parts.append(sheet_table.rejected)
-            owners.append((outcome.record.path, sheet_record))
-    columns = list(SCHEMAS[name].names)
-    if not parts:
-        return (
-            pd.DataFrame(columns=columns),
-            pd.DataFrame(columns=[*REJECTED_COLUMNS]),
-            pd.DataFrame(columns=[*DUPLICATE_COLUMNS]),
-        )
-    loaded = pd.concat(parts, ignore_index=True)
-    spec = vocabulary().tables[name]
-    kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name)
-    rejected = pd.concat([r for r in [*rejected_parts, id_rejected] if len(r)] or [id_rejected])
-    counts = {
-        name: _per_sheet(frame)
-        for name, frame in (("loaded", kept), ("duplicate", duplicates), ("rejected", rejected))
-    }
-    for path, sheet_record in owners:
-        key = (path, sheet_record.name)
-        sheet_record.rows_loaded = counts["loaded"].get(key, 0)
-        sheet_record.rows_duplicate = counts["duplicate"].get(key, 0)
-        sheet_record.rows_rejected = counts["rejected"].get(key, 0)
-    rejected = rejected.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
-    return (
-        kept.reset_index(drop=True),
-        rejected.reset_index(drop=True),
-        duplicates.reset_index(drop=True),
-    )
-
-
-def _per_sheet(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Rows per (source file, sheet)."""
-    if frame.empty:
-        return {}
-    sizes = frame.groupby(["source_file", "source_sheet"], sort=False).size()
-    return {key: int(n) for key, n in sizes.items()}
-
-
-def _totals(records: list[FileRecord]) -> dict[str, int]:
-    sheets = [s for f in records for s in f.sheets]
-    return {
-        "files": len(records),
-        "files_read": sum(f.status == "read" for f in records),
-        "files_skipped": sum(f.status == "skipped" for f in records),
-        "files_failed": sum(f.status == "failed" for f in records),
-        "sheets_read": sum(s.status == "read" for s in sheets),
-        "sheets_skipped": sum(s.status == "skipped" for s in sheets),
-        "sheets_failed": sum(s.status == "failed" for s in sheets),
-        "rows_read": sum(s.rows_read for s in sheets),
-        "rows_loaded": sum(s.rows_loaded for s in sheets),
-        "rows_duplicate": sum(s.rows_duplicate for s in sheets),
-        "rows_rejected": sum(s.rows_rejected for s in sheets),
-    }
 
 
 def require_reference(result: IngestResult) -> None:

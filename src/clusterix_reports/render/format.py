@@ -91,3 +91,18 @@ def change(value: Any, unit: str, language: str) -> str:
         text = signed(value, language, 1)
         return text if text == EMPTY else f"{text}\u00a0pp"
     return signed(value, language, 0)
+
+
+SHOWN_LENGTH = 300  # characters of an input value the report shows; the workbook has it whole
+
+
+class Wording(str):
+    """The report's own words (the message catalogue): shown whole, however long."""
+
+
+def shown(value: Any) -> Any:
+    """A plain text value cut to `SHOWN_LENGTH` with "…", so no input can fill pages or hold
+    the layout hostage; markup, the report's own words and non-text are passed as they are."""
+    if type(value) is str and len(value) > SHOWN_LENGTH:
+        return value[: SHOWN_LENGTH - 1].rstrip() + "…"
+    return value

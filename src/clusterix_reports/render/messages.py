@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from clusterix_reports.compute.definitions import BY_ID
+from clusterix_reports.render.format import Wording, shown
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ class Messages:
         """The label `section.key`, with `{name}` placeholders filled in."""
         section, name = key.split(".", 1)
         text = self.catalogue[section][name]
-        return text.format(**values) if values else text
+        values = {key: shown(value) for key, value in values.items()}
+        return Wording(text.format(**values) if values else text)
 
     def indicator_label(self, indicator_id: str) -> str:
         """The indicator's label in this language."""
-        return (
+        return Wording(
             self.catalogue.get("indicator", {})
             .get(indicator_id, {})
             .get("label", BY_ID[indicator_id].label)
@@ -35,7 +37,7 @@ class Messages:
 
     def indicator_definition(self, indicator_id: str) -> str:
         """The indicator's definition in this language."""
-        return (
+        return Wording(
             self.catalogue.get("indicator", {})
             .get(indicator_id, {})
             .get("definition", BY_ID[indicator_id].definition)
@@ -43,7 +45,7 @@ class Messages:
 
     def indicator_rule(self, indicator_id: str) -> str:
         """The indicator's counting rule, a plain sentence, in this language."""
-        return (
+        return Wording(
             self.catalogue.get("indicator", {})
             .get(indicator_id, {})
             .get("rule", BY_ID[indicator_id].counting_rule)

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 import jinja2
 
 from clusterix_reports.errors import ExitCode, UserError
+from clusterix_reports.render.format import shown
 from clusterix_reports.render.weasyprint_import import import_weasyprint
 
 REPORT_TEMPLATE = "report.html.j2"
@@ -48,6 +49,7 @@ def template_environment(templates: Path) -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=shown,
     )
 
 

@@ -18,6 +18,14 @@ import io
 import sys
 from types import ModuleType
 
+from clusterix_reports.errors import ExitCode, UserError
+
+
+class MissingLibraryError(UserError):
+    """A C library WeasyPrint lays out the PDF with is not installed."""
+
+    exit_code = ExitCode.UNEXPECTED
+
 
 def import_weasyprint() -> ModuleType:
     """The weasyprint module, its C libraries opened by their Linux names where they can be."""
@@ -38,8 +46,15 @@ def import_weasyprint() -> ModuleType:
             del sys.modules[name]
     finally:
         ctypes.util.find_library = search
-    import weasyprint
-
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its installation help: ours says it
+            import weasyprint
+    except OSError as error:
+        raise MissingLibraryError(
+            f"the PDF cannot be made: WeasyPrint cannot open the Pango library ({error}); "
+            "install Pango (Debian or Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0; "
+            "macOS: brew install pango) and run again."
+        ) from None
     return weasyprint
 
 

@@ -269,6 +269,7 @@ def _locked_run(
                 console,
                 outputs / ".cache" / "ingest",
                 options.steps,
+                outputs,
             )
             state = RunState(ctx, outputs, strict=options.strict, periods=asked)
             try:

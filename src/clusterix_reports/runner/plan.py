@@ -59,7 +59,7 @@ def decide_ingest(pipeline: Pipeline, force: bool) -> Decision:
     from clusterix_reports.inventory import ingest_fingerprint, input_files
 
     fp = (
-        ingest_fingerprint(pipeline, input_files(pipeline.inputs))
+        ingest_fingerprint(pipeline, input_files(pipeline.inputs, pipeline.outputs))
         if pipeline.inputs.is_dir()
         else ""
     )

@@ -77,6 +77,7 @@ def run_record(
     inputs = [
         FileEntry(f["path"], f["sha256"], sum(s["rows_read"] for s in f["sheets"]))
         for f in ingest_record["files"]
+        if not f["path"].endswith("/")  # a folder entry (the outputs among the inputs)
     ]
     return RunRecord(
         package_version=__version__,

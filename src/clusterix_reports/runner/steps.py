@@ -54,6 +54,7 @@ class StepContext:
     console: Console
     cache_dir: Path
     steps: tuple[str, ...]  # the steps of this run
+    published: Path  # the outputs folder itself: never read back as inputs
 
 
 # datasets read and the period in; datasets written out, by name (other keys: facts of the
@@ -95,11 +96,12 @@ def ingest_inputs(datasets: dict[str, Any], period: Period | None, ctx: StepCont
         from clusterix_reports.ingest import ingest
     from clusterix_reports.inventory import input_files
 
-    files = input_files(ctx.pipeline.inputs)
+    files = input_files(ctx.pipeline.inputs, ctx.published)
     with ctx.console.progress("ingest: reading files", len(files)) as advance:
         result: IngestResult = ingest(
             ctx.pipeline,
             cache_dir=ctx.cache_dir,
+            outputs=ctx.published,
             progress=advance,
             meanwhile=ctx.executor.meanwhile(ctx.steps),
         )
