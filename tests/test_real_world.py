@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
+from clusterix_reports.ingest import ingest
 from clusterix_reports.ingest.values import parse_numbers
 from test_report_pdf import pdf_text
 
 from conftest import HEADER_LOG
-from sheetwriters import write_csv, write_xlsx
+from sheetwriters import convert_with_libreoffice, libreoffice, write_csv, write_xlsx
 
 D = dt.date
 
@@ -163,3 +166,66 @@ def test_outputs_inside_the_inputs_are_never_read_back_as_inputs(workspace, run_
     assert [i["path"] for i in run["inputs"] if i["path"].startswith("exports/")] == [
         "exports/an.xlsx"
     ]
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read_as_csv(workspace) -> None:
+    rows = [
+        HEADER_LOG,
+        ["C1", "S1", "05/11/2019", "4", "2", "100,50", "één; twee", "An"],
+        ["C2", "S4", "06/11/2019", "2", "1", "50", "", "Bram"],
+    ]
+    text = "\r\n".join("\t".join(row) for row in rows)
+    workspace.export("unicode.csv").write_bytes(text.encode("utf-16"))  # BOM, as Excel writes
+    result = ingest(workspace.pipeline())
+    log = result.tables["service_log"]
+    assert log["cluster_id"].tolist() == ["C1", "C2"]
+    assert log["cost_eur"].tolist() == [100.5, 50.0]
+    assert log["notes"].tolist()[0] == "één; twee"
+    assert result.rejected.empty
+
+
+def test_a_csv_field_longer_than_the_reader_allows_fails_the_file_in_one_sentence(
+    workspace,
+) -> None:
+    line = "C1;S1;05/11/2019;1;1;1;" + "x" * 200_000 + ";An"
+    workspace.export("long.csv").write_text(";".join(HEADER_LOG) + "\n" + line + "\n")
+    record = next(f for f in ingest(workspace.pipeline()).files if f.path == "exports/long.csv")
+    assert record.status == "failed"
+    assert record.reason == (
+        "line 2 holds a value longer than 131,072 characters; shorten it (or move the text to "
+        "a document) and save again"
+    )
+
+
+def merged_workbook(path: Path) -> Path:
+    """A cluster's name merged down over its three rows, under a group title merged across."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(["", "", "", "Omvang", "", "", "", ""])
+    sheet.merge_cells("D1:F1")  # a group title over participants, hours and cost
+    sheet.append(HEADER_LOG)
+    sheet.append(["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"])
+    sheet.append([None, "S4", D(2019, 11, 6), 3, 1, 50, "", "An"])
+    sheet.append([None, "S2", D(2019, 11, 7), 2, 1, 25, "", "An"])
+    sheet.append(["C2", "S1", D(2019, 11, 8), 1, 1, 10, "", "Bram"])
+    sheet.merge_cells("A3:A5")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("target", ["xlsx", "xls"])
+def test_a_value_merged_down_over_rows_belongs_to_each_row(workspace, tmp_path, target) -> None:
+    source = merged_workbook(tmp_path / "merged.xlsx")
+    if target != "xlsx":
+        if libreoffice() is None:
+            pytest.skip("LibreOffice is not installed")
+        source = convert_with_libreoffice(source, target, tmp_path / "lo")
+    shutil.copy(source, workspace.export(f"merged.{target}"))
+    result = ingest(workspace.pipeline())
+    log = result.tables["service_log"].sort_values("source_row")
+    assert log["cluster_id"].tolist() == ["C1", "C1", "C1", "C2"]
+    assert log["service_id"].tolist() == ["S1", "S4", "S2", "S1"]
+    assert log["source_row"].tolist() == [3, 4, 5, 6]
+    assert log["cost_eur"].tolist() == [100, 50, 25, 10]
+    assert result.rejected.empty

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from clusterix_reports.ingest.merged import fill_merged_down, has_merged_cells
 from clusterix_reports.limits import Limits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -157,6 +158,9 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
     try:
         with zipfile.ZipFile(path) as archive:
             layout = workbook_layout(archive)
+            shown = [e for e in layout.sheets if e.kind == "worksheet" and not e.hidden]
+            if any(has_merged_cells(archive, e.part) for e in shown):
+                return None  # merged cells: read cell by cell, where they are filled down
             strings = SharedStrings(archive, layout.shared_strings)
             try:
                 heads = {
@@ -266,6 +270,7 @@ def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]
             first_col = sheet.start[1] if sheet.start else 0
             if first_col:
                 rows = [[""] * first_col + row for row in rows]
+            fill_merged_down(rows, getattr(sheet, "merged_cell_ranges", None) or [], first_row)
             sheets.append(RawSheet(meta.name, rows, first_row, hidden, date1904))
     except Exception as exc:
         raise UnreadableFileError(
@@ -290,7 +295,16 @@ def _is_1904(path: Path) -> bool:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a csv file: UTF-8 (with or without BOM), else Windows-1252."""
+    """Decode a csv file: UTF-16 after its byte-order mark (Excel's "Unicode text"), UTF-8
+    (with or without BOM), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.startswith(b"\xff\xfe\x00\x00"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFileError(
+                "the file starts as UTF-16 text but breaks off inside a character; "
+                "save it again as csv (UTF-8)"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -298,14 +312,15 @@ def decode_text(data: bytes) -> str:
 
 
 def read_csv_rows(path: Path, limits: Limits) -> list[list[Any]]:
-    """The rows of a csv file, with its separator (`;` or `,`) found from its lines."""
+    """The rows of a csv file, with its separator (`;`, `,` or tab) found from its lines."""
     text = decode_text(path.read_bytes())
     if "\x00" in text:
         raise UnreadableFileError("the file holds NUL bytes; it is not a text (csv) file")
     delimiter = guess_delimiter(text)
     rows, cells = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in reader:
             cells += len(row)
             if cells > limits.max_cells_per_sheet:
                 raise UnreadableFileError(
@@ -313,16 +328,25 @@ def read_csv_rows(path: Path, limits: Limits) -> list[list[Any]]:
                 )
             rows.append(row)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UnreadableFileError(
+                f"line {reader.line_num} holds a value longer than {csv.field_size_limit():,} "
+                "characters; shorten it (or move the text to a document) and save again"
+            ) from None
         raise UnreadableFileError(f"the csv file is malformed ({exc})") from None
     return rows
 
 
 def guess_delimiter(text: str) -> str:
-    """`;` or `,`: the one that splits the first lines into the most consistent columns."""
+    """`;`, `,` or tab: the one that splits the first lines into the most consistent columns
+    (on a tie the earlier of those)."""
     lines = [line for line in text.splitlines()[:40] if line.strip()]
     best, best_score = ";", (-1, -1)
-    for delimiter in (";", ","):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
+    for delimiter in (";", ",", "\t"):
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
+        except csv.Error:  # a field longer than the reader allows: reading the file says so
+            continue
         if not counts:
             continue
         mode = max(set(counts), key=lambda n: (counts.count(n), n))

@@ -1,0 +1,42 @@
+"""Merged cells: a value merged down over several rows belongs to each of those rows.
+
+Spreadsheet files keep a merged value in the region's first cell only; readers give the
+other cells as empty. An account manager who merges a cluster's name over the rows of its
+services means that name on every one of them.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+Region = tuple[
+    tuple[int, int], tuple[int, int]
+]  # (first row, first column), (last row, last column), 0-based
+
+
+def fill_merged_down(rows: list[list[Any]], regions: Sequence[Region], first_row: int) -> None:
+    """Copy each region's value down its first column, in place (`rows[0]` is the sheet's
+    row `first_row`, 1-based); a value merged across columns stays in its first column."""
+    for (top, column), (bottom, _) in regions:
+        start = top - (first_row - 1)
+        if start < 0 or start >= len(rows) or column >= len(rows[start]):
+            continue
+        value = rows[start][column]
+        for row in rows[start + 1 : bottom - (first_row - 1) + 1]:
+            if column >= len(row):
+                row.extend([""] * (column + 1 - len(row)))
+            if row[column] in ("", None):
+                row[column] = value
+
+
+def has_merged_cells(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether an xlsx worksheet part declares merged cells (read in chunks, not parsed)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if b"mergeCell" in tail + chunk:
+                return True
+            tail = chunk[-16:]
+    return False
