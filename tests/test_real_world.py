@@ -229,3 +229,64 @@ def test_a_value_merged_down_over_rows_belongs_to_each_row(workspace, tmp_path, 
     assert log["source_row"].tolist() == [3, 4, 5, 6]
     assert log["cost_eur"].tolist() == [100, 50, 25, 10]
     assert result.rejected.empty
+
+
+def formula_workbook(path: Path) -> Path:
+    """Formulas that end in errors: #VALUE! in a count, #DIV/0! in a cost, #N/A in notes."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(HEADER_LOG)
+    sheet.append(["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"])
+    sheet.append(["C1", "S1", D(2019, 11, 6), '=VALUE("x")', 2, 100, "", "An"])
+    sheet.append(["C1", "S1", D(2019, 11, 7), 4, 2, "=1/0", "", "An"])
+    sheet.append(["C1", "S1", D(2019, 11, 8), 4, 2, 100, "=NA()", "An"])
+    book.save(path)
+    return path
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize(
+    ("target", "value_error"), [("xlsx", "#VALUE!"), ("xls", "#VALUE!"), ("ods", "Err:502")]
+)
+def test_spreadsheet_error_values_reject_their_row_and_stay_as_text_in_notes(
+    workspace, tmp_path, target, value_error
+) -> None:
+    # LibreOffice computes the formulas and saves their error values, as Excel does
+    source = formula_workbook(tmp_path / "formulas.xlsx")
+    shutil.copy(
+        convert_with_libreoffice(source, target, tmp_path / "lo"), workspace.export(f"f.{target}")
+    )
+    result = ingest(workspace.pipeline())
+    rejected = result.rejected[["source_row", "field", "value", "reason"]].values.tolist()
+    assert rejected == [
+        [3, "participants", value_error, "formula_error"],
+        [4, "cost_eur", "#DIV/0!", "formula_error"],
+    ]
+    assert "correct the formula" in result.rejected["message"].iloc[0]
+    log = result.tables["service_log"].sort_values("source_row")
+    assert log["source_row"].tolist() == [2, 5]
+    assert log["notes"].tolist()[1] == "#N/A"
+
+
+def test_error_values_written_as_such_or_as_csv_text_are_formula_errors(workspace) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(HEADER_LOG)
+    sheet.append(["#REF!", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"])
+    sheet.append(["C1", "S1", "#N/A", 4, 2, 100, "", "An"])
+    for cell in (sheet["A2"], sheet["C3"]):
+        cell.data_type = "e"  # an error value without its formula, as some exporters write
+    book.save(workspace.export("errors.xlsx"))
+    write_csv(
+        workspace.export("errors.csv"),
+        [HEADER_LOG, ["C1", "S1", "05/11/2019", "#NAME?", 2, 100, "", "An"]],
+        delimiter=";",
+    )
+    rejected = ingest(workspace.pipeline()).rejected
+    assert rejected[["source_file", "field", "value", "reason"]].values.tolist() == [
+        ["exports/errors.csv", "participants", "#NAME?", "formula_error"],
+        ["exports/errors.xlsx", "cluster", "#REF!", "formula_error"],
+        ["exports/errors.xlsx", "date", "#N/A", "formula_error"],
+    ]

@@ -7,7 +7,6 @@ services means that name on every one of them.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,14 +28,3 @@ def fill_merged_down(rows: list[list[Any]], regions: Sequence[Region], first_row
                 row.extend([""] * (column + 1 - len(row)))
             if row[column] in ("", None):
                 row[column] = value
-
-
-def has_merged_cells(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether an xlsx worksheet part declares merged cells (read in chunks, not parsed)."""
-    tail = b""
-    with archive.open(part) as stream:
-        while chunk := stream.read(1 << 20):
-            if b"mergeCell" in tail + chunk:
-                return True
-            tail = chunk[-16:]
-    return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from clusterix_reports.ingest.merged import fill_merged_down, has_merged_cells
+from clusterix_reports.ingest.merged import fill_merged_down
+from clusterix_reports.ingest.xlsx_cells import error_cells, needs_cell_reader, put_error_cells
 from clusterix_reports.limits import Limits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -159,8 +161,8 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
         with zipfile.ZipFile(path) as archive:
             layout = workbook_layout(archive)
             shown = [e for e in layout.sheets if e.kind == "worksheet" and not e.hidden]
-            if any(has_merged_cells(archive, e.part) for e in shown):
-                return None  # merged cells: read cell by cell, where they are filled down
+            if any(needs_cell_reader(archive, e.part) for e in shown):
+                return None  # merged cells or error values: read cell by cell, where they show
             strings = SharedStrings(archive, layout.shared_strings)
             try:
                 heads = {
@@ -251,6 +253,7 @@ def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     date1904 = kind == "xlsx" and _is_1904(path)
+    errors = _error_cells(path, kind)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -271,12 +274,40 @@ def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]
             if first_col:
                 rows = [[""] * first_col + row for row in rows]
             fill_merged_down(rows, getattr(sheet, "merged_cell_ranges", None) or [], first_row)
+            put_error_cells(rows, errors.get(meta.name, []), first_row)
             sheets.append(RawSheet(meta.name, rows, first_row, hidden, date1904))
     except Exception as exc:
         raise UnreadableFileError(
             f"the file is corrupt or not a valid {kind} workbook ({exc})"
         ) from None
     return sheets
+
+
+def _error_cells(path: Path, kind: str) -> dict[str, list[tuple[int, int, str]]]:
+    """The error values of an xlsx, xls or ods by sheet (none where its parts cannot be read
+    as such)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from clusterix_reports.ingest.ods_cells import ods_error_cells
+    from clusterix_reports.ingest.xls_cells import xls_error_cells
+
+    readers = {"xlsx": error_cells, "ods": ods_error_cells, "xls": xls_error_cells}
+    if kind not in readers:
+        return {}
+    try:
+        return readers[kind](path)
+    except (
+        KeyError,
+        ValueError,
+        OSError,
+        struct.error,
+        zipfile.BadZipFile,
+        ParseError,
+        DefusedXmlException,
+    ):
+        return {}
 
 
 def _is_1904(path: Path) -> bool:

@@ -18,6 +18,7 @@ class Reason(StrEnum):
     NOT_WHOLE_NUMBER = "not_whole_number"
     BAD_STATUS = "bad_status"
     BAD_VALUE = "bad_value"
+    FORMULA_ERROR = "formula_error"
     TOO_FEW_CLUSTERS = "too_few_clusters"
     DUPLICATE_ID = "duplicate_id"
 
@@ -44,6 +45,10 @@ _MESSAGES = {
     Reason.NOT_WHOLE_NUMBER: "{value} in {field} is not a whole number; it counts whole units.",
     Reason.BAD_STATUS: "{value!r} is not a known {field}; use one of: {choices}.",
     Reason.BAD_VALUE: "{value!r} is not a value {field} can hold{choice_hint}.",
+    Reason.FORMULA_ERROR: (
+        "{value!r} in {field} is a spreadsheet error value, not a value; correct the formula "
+        "or type the value in."
+    ),
     Reason.TOO_FEW_CLUSTERS: (
         "An intercluster project needs at least two different clusters; {value!r} names fewer."
     ),

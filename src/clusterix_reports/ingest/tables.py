@@ -173,6 +173,8 @@ def _parse_fields(
         codes, distinct = cells.columns[spec.name]
         result = parse_field(distinct, spec, date1904, ctx)
         problems = result.problems.copy()
+        if spec.type != "notes":  # in notes an error value is kept as the text it shows
+            problems[v.spreadsheet_errors(distinct)] = Reason.FORMULA_ERROR
         if spec.required:
             problems[v.blank_cells(distinct)] = Reason.MISSING_VALUE
         if spec.name in table.in_programme:
