@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -290,3 +292,74 @@ def test_error_values_written_as_such_or_as_csv_text_are_formula_errors(workspac
         ["exports/errors.xlsx", "cluster", "#REF!", "formula_error"],
         ["exports/errors.xlsx", "date", "#N/A", "formula_error"],
     ]
+
+
+def test_the_data_quality_sheet_lists_at_most_its_stated_rows_and_says_where_the_rest_are(
+    workspace, run_cli, monkeypatch
+) -> None:
+    from clusterix_reports.render import workbook_records
+
+    monkeypatch.setattr(workbook_records, "DATA_QUALITY_ROWS", 2)
+    rows = [["Nobody", "S1", D(2019, 11, day), 1, 1, 1, "", "An"] for day in (5, 6, 7)]
+    good = ["C1", "S1", D(2019, 11, 8), 1, 1, 1, "", "An"]
+    write_xlsx(workspace.export("an.xlsx"), [("Log", [HEADER_LOG, *rows, good])])
+    assert run_cli("run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4") == 0
+    book = load_workbook(next((workspace.outputs / "reports" / "2019Q4").glob("*.xlsx")))
+    sheet = book["Data quality"]
+    assert sheet["A1"].value == (
+        "The first 2 of 3 rejected rows are listed here, sorted by account manager; all of "
+        "them are in data/rejected_rows.parquet (and ingest.json counts them by file and sheet)."
+    )
+    assert [c.value for c in sheet[3]][:4] == ["account_manager", "file", "sheet", "row"]
+    assert [sheet.cell(row=r, column=4).value for r in (4, 5, 6)] == [2, 3, None]
+    assert sheet.tables["DataQuality"].ref == "A3:I5"
+    assert len(pd.read_parquet(workspace.outputs / "data" / "rejected_rows.parquet")) == 3
+
+
+def test_entries_that_are_no_readable_file_are_listed_and_the_run_goes_on(
+    workspace, run_cli, monkeypatch
+) -> None:
+    write_xlsx(
+        workspace.export("an.xlsx"),
+        [("Log", [HEADER_LOG, ["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]])],
+    )
+    os.mkfifo(workspace.export("pipe.csv"))  # would block a reader that opened it
+    workspace.export("gone.xlsx").symlink_to(workspace.root / "nowhere.xlsx")
+    locked = write_xlsx(workspace.export("locked.xlsx"), [("Log", [HEADER_LOG])])
+    opened = Path.open
+
+    def refused(self, *args, **kwargs):  # as root, chmod 000 would not stop a read
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    assert run_cli("run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4") == 0
+    record = json.loads((workspace.outputs / "data" / "ingest.json").read_text())
+    listed = {f["path"]: (f["status"], f["reason"]) for f in record["files"]}
+    assert listed["exports/pipe.csv"] == ("skipped", "not a file (a pipe, socket or device)")
+    assert listed["exports/gone.xlsx"] == ("skipped", "a link to a file that does not exist")
+    assert listed["exports/locked.xlsx"] == (
+        "failed",
+        "the file cannot be opened (permission denied)",
+    )
+    assert listed["exports/an.xlsx"][0] == "read"
+    log = pd.read_parquet(workspace.outputs / "data" / "service_log.parquet")
+    assert log["source_file"].tolist() == ["exports/an.xlsx"]
+    strict = ["run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4", "--strict"]
+    assert run_cli(*strict) == 3
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 needs Linux")
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_windows_1252(workspace, run_cli) -> None:
+    made = write_xlsx(
+        workspace.export("made.xlsx"),
+        [("Log", [HEADER_LOG, ["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"]])],
+    )
+    exports = os.fsencode(str(workspace.inputs / "exports"))
+    os.rename(os.fsencode(str(made)), exports + b"/caf\xe9.xlsx")  # as a Windows zip unpacks
+    assert run_cli("run", "--pipeline", workspace.pipeline_file, "--period", "2019Q4") == 0
+    log = pd.read_parquet(workspace.outputs / "data" / "service_log.parquet")
+    assert log["source_file"].tolist() == ["exports/café.xlsx"]
+    record = json.loads((workspace.outputs / "data" / "ingest.json").read_text(encoding="utf-8"))
+    assert [f["status"] for f in record["files"] if f["path"] == "exports/café.xlsx"] == ["read"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from clusterix_reports.pipeline import Pipeline
@@ -22,18 +23,60 @@ def sha256_of(path: Path) -> str:
 
 
 def input_files(inputs: Path, outputs: Path | None = None) -> list[tuple[Path, str, str]]:
-    """Every file under reference/ and exports/: (path, path relative to INPUTS, sha256), sorted;
-    none inside `outputs`, whose files this program wrote and never reads back as inputs."""
+    """Every readable file under reference/ and exports/: (path, path relative to INPUTS,
+    sha256), sorted; none inside `outputs`, whose files this program wrote and never reads
+    back as inputs (`unusable_entries` lists what is left out otherwise)."""
+    files = []
+    for relative, path in _entries(inputs, outputs):
+        if path.is_file():
+            try:
+                files.append((path, relative, sha256_of(path)))
+            except OSError:
+                continue
+    return files
+
+
+def unusable_entries(inputs: Path, outputs: Path | None = None) -> list[tuple[str, str, str]]:
+    """What lies among the inputs but cannot be read as a file: (path relative to INPUTS,
+    status, reason) for a file that cannot be opened, a broken link, a pipe, a device."""
+    found = []
+    for relative, path in _entries(inputs, outputs):
+        if path.is_dir():
+            continue
+        if path.is_file():
+            try:
+                with path.open("rb"):
+                    continue
+            except OSError as exc:
+                why = exc.strerror or type(exc).__name__
+                found.append((relative, "failed", f"the file cannot be opened ({why.lower()})"))
+        elif path.is_symlink():
+            found.append((relative, "skipped", "a link to a file that does not exist"))
+        else:
+            found.append((relative, "skipped", "not a file (a pipe, socket or device)"))
+    return found
+
+
+def _entries(inputs: Path, outputs: Path | None) -> list[tuple[str, Path]]:
+    """Every entry under reference/ and exports/ outside `outputs`, sorted by relative path."""
     found = []
     for folder in ("reference", "exports"):
         root = inputs / folder
         if root.is_dir():
-            found += [p for p in root.rglob("*") if p.is_file()]
+            found += list(root.rglob("*"))
     inside = outputs_among_inputs(inputs, outputs)
-    if inside is not None:
-        found = [p for p in found if not p.relative_to(inputs).as_posix().startswith(inside)]
-    named = sorted((p.relative_to(inputs).as_posix(), p) for p in found)
-    return [(p, relative, sha256_of(p)) for relative, p in named]
+    named = ((shown_name(p.relative_to(inputs).as_posix()), p) for p in found)
+    return sorted((r, p) for r, p in named if inside is None or not r.startswith(inside))
+
+
+def shown_name(name: str) -> str:
+    """A path as text every output can hold: a name whose bytes are not UTF-8 (a Windows
+    archive unpacked as is) read as Windows-1252, so "caf\xe9.xlsx" becomes "café.xlsx"."""
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def outputs_among_inputs(inputs: Path, outputs: Path | None) -> str | None:

@@ -26,6 +26,7 @@ from clusterix_reports.inventory import (
     ingest_fingerprint,
     input_files,
     outputs_among_inputs,
+    unusable_entries,
 )
 from clusterix_reports.pipeline import Pipeline
 
@@ -121,12 +122,14 @@ def parse_files(
 
 
 def _outputs_record(inputs: Path, outputs: Path) -> list[FileRecord]:
-    """The outputs folder, where it lies among the inputs: listed, its files never read."""
+    """What is listed but never read: entries that are not readable files, and the outputs
+    folder where it lies among the inputs."""
     inside = outputs_among_inputs(inputs, outputs)
+    odd = [FileRecord(r, "", status, why) for r, status, why in unusable_entries(inputs, outputs)]
     if inside is None:
-        return []
+        return odd
     reason = "the outputs folder of this run: what the program writes is never read as an input"
-    return [FileRecord(inside, "", "skipped", reason)]
+    return [*odd, FileRecord(inside, "", "skipped", reason)]
 
 
 def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -> list[FileRecord]:

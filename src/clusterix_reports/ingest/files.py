@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from clusterix_reports.ingest.tables import (
 )
 from clusterix_reports.ingest.values import blank_cells, is_blank, objects
 from clusterix_reports.ingest.vocabulary import TableSpec
-from clusterix_reports.inventory import sha256_of
+from clusterix_reports.inventory import sha256_of, shown_name
 from clusterix_reports.limits import Limits
 
 
@@ -72,7 +75,34 @@ def ingest_file(
     limits: Limits | None = None,
 ) -> FileOutcome:
     """Read one file and parse every sheet whose header names one of `tables`."""
-    record = FileRecord(path=relative, sha256=sha256 or sha256_of(path), status="read")
+    with _named_in_utf8(path) as readable:
+        return _ingest_file(readable, relative, tables, ctx, sha256 or sha256_of(path), limits)
+
+
+@contextlib.contextmanager
+def _named_in_utf8(path: Path) -> Iterator[Path]:
+    """The path itself, or where its name is not UTF-8 (which the Rust readers cannot take)
+    a link to it under the name the outputs show, for as long as the file is read."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with tempfile.TemporaryDirectory(prefix="clusterix-name-") as folder:
+            link = Path(folder) / shown_name(path.name)
+            os.symlink(os.fsencode(path.resolve()), link)
+            yield link
+        return
+    yield path
+
+
+def _ingest_file(
+    path: Path,
+    relative: str,
+    tables: Sequence[TableSpec],
+    ctx: ParseContext,
+    sha256: str,
+    limits: Limits | None,
+) -> FileOutcome:
+    record = FileRecord(path=relative, sha256=sha256, status="read")
     outcome = FileOutcome(record)
     try:
         workbook = read_workbook(path, limits or Limits())

@@ -6,14 +6,17 @@ from openpyxl import Workbook
 
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.render.excel import (
+    BOLD,
     DATE,
     DECIMAL,
     EURO,
     INTEGER,
     Column,
     frame_sheet,
+    put,
     table_sheet,
 )
+from clusterix_reports.render.format import number
 from clusterix_reports.render.messages import Messages
 from clusterix_reports.report.model import ReportModel
 
@@ -66,10 +69,14 @@ def benchmark_sheet(workbook: Workbook, model: ReportModel, t: Messages) -> None
     )
 
 
+DATA_QUALITY_ROWS = 100_000  # rejected rows listed at most; rejected_rows.parquet has them all
+
+
 def data_quality_sheet(
     workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages
 ) -> None:
-    """Every rejected row, by account manager, with what to fix (in the report's language)."""
+    """Every rejected row, by account manager, with what to fix (in the report's language);
+    past `DATA_QUALITY_ROWS` rows, the first ones and a line above them that says so."""
     start, end = pipeline.programme.start, pipeline.programme.end
     columns = [
         Column("account_manager"),
@@ -100,9 +107,16 @@ def data_quality_sheet(
             ),
             r.other_problems or None,
         ]
-        for r in rejected.itertuples(index=False)
+        for r in rejected.head(DATA_QUALITY_ROWS).itertuples(index=False)
     ]
-    table_sheet(workbook, t("workbook.sheet_data_quality"), columns, rows, table_name="DataQuality")
+    title = t("workbook.sheet_data_quality")
+    if len(rejected) <= DATA_QUALITY_ROWS:
+        table_sheet(workbook, title, columns, rows, table_name="DataQuality")
+        return
+    ws = table_sheet(workbook, title, columns, rows, table_name="DataQuality", first_row=3)
+    shown, total = number(len(rows), t.language), number(len(rejected), t.language)
+    put(ws.cell(row=1, column=1), t("workbook.data_quality_capped", shown=shown, total=total))
+    ws.cell(row=1, column=1).font = BOLD
 
 
 def sources_sheet(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messages) -> None:

@@ -77,7 +77,7 @@ def run_record(
     inputs = [
         FileEntry(f["path"], f["sha256"], sum(s["rows_read"] for s in f["sheets"]))
         for f in ingest_record["files"]
-        if not f["path"].endswith("/")  # a folder entry (the outputs among the inputs)
+        if f["sha256"]  # not the entries that are no readable file, nor the outputs folder
     ]
     return RunRecord(
         package_version=__version__,
