@@ -151,9 +151,12 @@ def libreoffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_with_libreoffice(source: Path, target_format: str, out_dir: Path) -> Path:
-    """Convert a file headless with LibreOffice (xls: 'xls:MS Excel 97', ods: 'ods')."""
-    filters = {"xls": "xls:MS Excel 97", "ods": "ods", "xlsx": "xlsx", "csv": "csv"}
+def convert_with_libreoffice(
+    source: Path, target_format: str, out_dir: Path, filter_spec: str | None = None
+) -> Path:
+    """Convert a file headless with LibreOffice (xls: 'xls:MS Excel 97', ods: 'ods', pdf:
+    'pdf'); `filter_spec` replaces the default --convert-to argument (a filter's options)."""
+    filters = {"xls": "xls:MS Excel 97", "ods": "ods", "xlsx": "xlsx", "csv": "csv", "pdf": "pdf"}
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [
@@ -161,7 +164,7 @@ def convert_with_libreoffice(source: Path, target_format: str, out_dir: Path) ->
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                filters[target_format],
+                filter_spec or filters[target_format],
                 "--outdir",
                 str(out_dir),
                 str(source),

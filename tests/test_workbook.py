@@ -14,7 +14,7 @@ from clusterix_reports.cli import main
 from clusterix_reports.ingest import ingest
 
 from conftest import HEADER_LOG, PIPELINE, build_workspace
-from sheetwriters import libreoffice, write_csv, write_xlsx
+from sheetwriters import convert_with_libreoffice, libreoffice, write_csv, write_xlsx
 
 D = dt.date
 SHEETS = [
@@ -280,21 +280,8 @@ def test_libreoffice_opens_the_workbook_and_finds_the_values(workbook, tmp_path)
     _, path, _ = workbook
     copy = tmp_path / "book.xlsx"
     shutil.copy(path, copy)
-    subprocess.run(
-        [
-            libreoffice(),
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(tmp_path),
-            str(copy),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    convert_with_libreoffice(copy, "csv", tmp_path, every_sheet)  # book-<sheet>.csv each
     indicators = (tmp_path / "book-Indicators.csv").read_text(encoding="utf-8")
     assert "clusters_served,Clusters served,2019Q4" in indicators
     quality = (tmp_path / "book-Data quality.csv").read_text(encoding="utf-8")
@@ -352,22 +339,7 @@ def test_libreoffice_prints_the_sample_s_workbook_on_a_sensible_number_of_pages(
 
     assert main(["run", "--outputs", str(tmp_path / "out"), "--period", "2020Q4", "--quiet"]) == 0
     book = tmp_path / "out" / "reports" / "2020Q4" / "indicators-2020Q4.xlsx"
-    subprocess.run(
-        [
-            libreoffice(),
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(book),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pages = len(PdfReader(tmp_path / "indicators-2020Q4.pdf").pages)
+    pages = len(PdfReader(convert_with_libreoffice(book, "pdf", tmp_path)).pages)
     # 12 sheets fitted to the page's width: the long Indicators and Service log sheets take
     # several pages each (158 pages before the print setup)
     assert 12 <= pages <= 40

@@ -60,19 +60,20 @@ REPORT_TABLES = (
 )
 
 _REPORT = "reports/{period}"
+_BESIDE_THE_REPORTS = ("indicators", "benchmark")  # the others go to the report's tables/
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
         *(Dataset(name, f"{DATA_FOLDER}/{name}.parquet") for name in DATA_TABLES),
         Dataset("ingest_record", f"{DATA_FOLDER}/ingest.json"),
-        Dataset("indicators", f"{_REPORT}/indicators-{{period}}.parquet"),
-        Dataset("benchmark", f"{_REPORT}/benchmark-{{period}}.parquet"),
-        Dataset("peers", f"{_REPORT}/tables/peers-{{period}}.parquet"),
-        Dataset("uptake", f"{_REPORT}/tables/uptake-{{period}}.parquet"),
-        Dataset("steps", f"{_REPORT}/tables/steps-{{period}}.parquet"),
-        Dataset("projects", f"{_REPORT}/tables/projects-{{period}}.parquet"),
-        Dataset("targets", f"{_REPORT}/tables/targets-{{period}}.parquet"),
-        Dataset("budget", f"{_REPORT}/tables/budget-{{period}}.parquet"),
+        *(
+            Dataset(
+                name,
+                f"{_REPORT}/{'' if name in _BESIDE_THE_REPORTS else 'tables/'}"
+                f"{name}-{{period}}.parquet",
+            )
+            for name in REPORT_TABLES
+        ),
         Dataset("workbook", f"{_REPORT}/indicators-{{period}}.xlsx"),
         Dataset("pdf", f"{_REPORT}/progress-report-{{period}}.pdf"),
         Dataset("html", f"{_REPORT}/progress-report-{{period}}.html"),

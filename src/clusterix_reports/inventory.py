@@ -25,36 +25,31 @@ def sha256_of(path: Path) -> str:
 def input_files(inputs: Path, outputs: Path | None = None) -> list[tuple[Path, str, str]]:
     """Every readable file under reference/ and exports/: (path, path relative to INPUTS,
     sha256), sorted; none inside `outputs`, whose files this program wrote and never reads
-    back as inputs (`unusable_entries` lists what is left out otherwise)."""
-    files = []
+    back as inputs."""
+    return scan_inputs(inputs, outputs)[0]
+
+
+def scan_inputs(
+    inputs: Path, outputs: Path | None = None
+) -> tuple[list[tuple[Path, str, str]], list[tuple[str, str, str]]]:
+    """The readable files (as `input_files` gives them) and, in one walk, what lies among the
+    inputs but cannot be read as a file: (path relative to INPUTS, status, reason) for a
+    file that cannot be opened, a broken link, a pipe, a device."""
+    files, unusable = [], []
     for relative, path in _entries(inputs, outputs):
         if path.is_file():
             try:
                 files.append((path, relative, sha256_of(path)))
-            except OSError:
-                continue
-    return files
-
-
-def unusable_entries(inputs: Path, outputs: Path | None = None) -> list[tuple[str, str, str]]:
-    """What lies among the inputs but cannot be read as a file: (path relative to INPUTS,
-    status, reason) for a file that cannot be opened, a broken link, a pipe, a device."""
-    found = []
-    for relative, path in _entries(inputs, outputs):
-        if path.is_dir():
-            continue
-        if path.is_file():
-            try:
-                with path.open("rb"):
-                    continue
             except OSError as exc:
-                why = exc.strerror or type(exc).__name__
-                found.append((relative, "failed", f"the file cannot be opened ({why.lower()})"))
+                why = (exc.strerror or type(exc).__name__).lower()
+                unusable.append((relative, "failed", f"the file cannot be opened ({why})"))
+        elif path.is_dir():
+            continue
         elif path.is_symlink():
-            found.append((relative, "skipped", "a link to a file that does not exist"))
+            unusable.append((relative, "skipped", "a link to a file that does not exist"))
         else:
-            found.append((relative, "skipped", "not a file (a pipe, socket or device)"))
-    return found
+            unusable.append((relative, "skipped", "not a file (a pipe, socket or device)"))
+    return files, unusable
 
 
 def _entries(inputs: Path, outputs: Path | None) -> list[tuple[str, Path]]:

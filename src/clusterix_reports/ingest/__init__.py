@@ -24,9 +24,8 @@ from clusterix_reports.inventory import (
     SAMPLE_MARKER,
     context_key,
     ingest_fingerprint,
-    input_files,
     outputs_among_inputs,
-    unusable_entries,
+    scan_inputs,
 )
 from clusterix_reports.pipeline import Pipeline
 
@@ -121,11 +120,13 @@ def parse_files(
     return outcomes
 
 
-def _outputs_record(inputs: Path, outputs: Path) -> list[FileRecord]:
+def _unread_records(
+    inputs: Path, outputs: Path, unusable: list[tuple[str, str, str]]
+) -> list[FileRecord]:
     """What is listed but never read: entries that are not readable files, and the outputs
     folder where it lies among the inputs."""
     inside = outputs_among_inputs(inputs, outputs)
-    odd = [FileRecord(r, "", status, why) for r, status, why in unusable_entries(inputs, outputs)]
+    odd = [FileRecord(r, "", status, why) for r, status, why in unusable]
     if inside is None:
         return odd
     reason = "the outputs folder of this run: what the program writes is never read as an input"
@@ -264,7 +265,7 @@ def ingest(
     if not inputs.is_dir():
         raise ReferenceDataError(f"{inputs}: the inputs folder does not exist.")
     outputs = outputs or pipeline.outputs
-    files = input_files(inputs, outputs)
+    files, unusable = scan_inputs(inputs, outputs)
     cache = FileCache(cache_dir, context_key(pipeline, files))
     exports = [f for f in files if f[1].startswith("exports/")]
     named = REQUIRED_REFERENCE  # the registry and the catalogue: the exports need their names
@@ -284,7 +285,7 @@ def ingest(
     outcomes = {
         name: reference.outcomes[name] + export_outcomes[name] for name in vocabulary().tables
     }
-    records = reference.records + export_records + _outputs_record(inputs, outputs)
+    records = [*reference.records, *export_records, *_unread_records(inputs, outputs, unusable)]
     synthetic = (inputs / SAMPLE_MARKER).is_file()
     result = combine(outcomes, records, synthetic=synthetic, combined=combined)
     result.files_reused, result.files_parsed = cache.hits, cache.misses
