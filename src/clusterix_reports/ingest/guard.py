@@ -16,6 +16,9 @@ from clusterix_reports.limits import Limits
 CHUNK = 1 << 20
 _ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# merged cells and error values (xlsx: <mergeCell, t="e"; ods: value-type="error"), which
+# python-calamine reads as empty: a member that holds one is read cell by cell
+_CELL_MARKS = (b"mergeCell", b't="e"', b"t='e'", b'value-type="error"')
 
 
 def _column_number(letters: bytes) -> int:
@@ -25,21 +28,26 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def check_archive(path: Path, kind: str, limits: Limits) -> None:
-    """Stream every member of an xlsx or ods: total size, compression ratio, entities, declared cells."""
+def check_archive(path: Path, kind: str, limits: Limits) -> frozenset[str]:
+    """Stream every member of an xlsx or ods: total size, compression ratio, entities, declared
+    cells. Returns the XML members that hold merged cells or error values, seen on the way."""
     budget = limits.max_unpacked_mb * 2**20
+    marked = set()
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
-                budget = _check_member(archive, info, kind, budget, limits)
+                budget, has_marks = _check_member(archive, info, kind, budget, limits)
+                if has_marks:
+                    marked.add(info.filename)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise UnreadableFileError(f"the file is corrupt (a damaged zip archive: {exc})") from None
+    return frozenset(marked)
 
 
 def _check_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: Limits
-) -> int:
-    unpacked, head = 0, b""
+) -> tuple[int, bool]:
+    unpacked, head, tail, has_marks = 0, b"", b"", False
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
     checks_cells = kind == "xlsx" and info.filename.startswith("xl/worksheets/")
     with archive.open(info) as member:
@@ -52,6 +60,10 @@ def _check_member(
                 )
             if is_xml and len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
+            if is_xml and not has_marks:
+                window = tail + chunk
+                has_marks = any(mark in window for mark in _CELL_MARKS)
+                tail = chunk[-32:]
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
         raise UnreadableFileError(
@@ -86,7 +98,7 @@ def _check_member(
             raise UnreadableFileError(
                 f"the spreadsheet's content is not valid XML ({exc})"
             ) from None
-    return budget - unpacked
+    return budget - unpacked, has_marks
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

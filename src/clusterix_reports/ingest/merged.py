@@ -1,8 +1,10 @@
-"""Merged cells: a value merged down over several rows belongs to each of those rows.
+"""Cells python-calamine reads as empty that hold something: merged values and error values.
 
+Merged cells: a value merged down over several rows belongs to each of those rows.
 Spreadsheet files keep a merged value in the region's first cell only; readers give the
 other cells as empty. An account manager who merges a cluster's name over the rows of its
-services means that name on every one of them.
+services means that name on every one of them. Error values (#VALUE!, #N/A, ...) are found
+by format (xlsx_cells, ods_cells, xls_cells) and put back as the text they show.
 """
 
 from __future__ import annotations
@@ -24,7 +26,23 @@ def fill_merged_down(rows: list[list[Any]], regions: Sequence[Region], first_row
             continue
         value = rows[start][column]
         for row in rows[start + 1 : bottom - (first_row - 1) + 1]:
-            if column >= len(row):
-                row.extend([""] * (column + 1 - len(row)))
-            if row[column] in ("", None):
-                row[column] = value
+            _fill_empty(row, column, value)
+
+
+def put_error_cells(
+    rows: list[list[Any]], cells: list[tuple[int, int, str]], first_row: int
+) -> None:
+    """Write error values (row, column, shown text; 0-based) into rows read with them as
+    empty, in place (`rows[0]` is the sheet's row `first_row`, 1-based)."""
+    for row, column, shown in cells:
+        at = row - (first_row - 1)
+        if 0 <= at < len(rows):
+            _fill_empty(rows[at], column, shown)
+
+
+def _fill_empty(row: list[Any], column: int, value: Any) -> None:
+    """Put `value` in the row's cell at `column` where the reader left it empty."""
+    if column >= len(row):
+        row.extend([""] * (column + 1 - len(row)))
+    if row[column] in ("", None):
+        row[column] = value

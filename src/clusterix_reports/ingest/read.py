@@ -12,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from clusterix_reports.ingest.merged import fill_merged_down
-from clusterix_reports.ingest.xlsx_cells import error_cells, needs_cell_reader, put_error_cells
+from clusterix_reports.ingest.merged import fill_merged_down, put_error_cells
+from clusterix_reports.ingest.xlsx_cells import error_cells
 from clusterix_reports.limits import Limits
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -142,14 +142,17 @@ def read_workbook(path: Path, limits: Limits) -> RawWorkbook:
     if kind in ("xlsx", "ods"):
         from clusterix_reports.ingest.guard import check_archive
 
-        check_archive(path, kind, limits)
-    if kind == "xlsx" and (sheets := _read_xlsx_heads(path, limits)) is not None:
+        marked = check_archive(path, kind, limits)
+    else:
+        marked = frozenset()
+    if kind == "xlsx" and (sheets := _read_xlsx_heads(path, limits, marked)) is not None:
         return RawWorkbook(kind, sheets)
-    return RawWorkbook(kind, _read_with_calamine(path, kind, limits))
+    return RawWorkbook(kind, _read_with_calamine(path, kind, limits, marked))
 
 
-def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
-    """Every sheet of an xlsx with only its first rows read; None where the stream reader fails."""
+def _read_xlsx_heads(path: Path, limits: Limits, marked: frozenset[str]) -> list[RawSheet] | None:
+    """Every sheet of an xlsx with only its first rows read; None where the stream reader fails
+    or a sheet's part is among `marked` (merged cells or error values, as the guard saw)."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -161,7 +164,7 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
         with zipfile.ZipFile(path) as archive:
             layout = workbook_layout(archive)
             shown = [e for e in layout.sheets if e.kind == "worksheet" and not e.hidden]
-            if any(needs_cell_reader(archive, e.part) for e in shown):
+            if any(e.part in marked for e in shown):
                 return None  # merged cells or error values: read cell by cell, where they show
             strings = SharedStrings(archive, layout.shared_strings)
             try:
@@ -174,7 +177,7 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
                 strings.close()
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return None  # the cell-by-cell reader reads it, or says why it cannot
-    whole = _WholeSheets(path, limits)
+    whole = _WholeSheets(path, limits, marked)
     sheets = []
     for entry in layout.sheets:
         if entry.name not in heads:
@@ -197,13 +200,13 @@ def _read_xlsx_heads(path: Path, limits: Limits) -> list[RawSheet] | None:
 class _WholeSheets:
     """The sheets of one workbook read cell by cell, once, when a sheet first asks for it."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
-        self.path, self.limits = path, limits
+    def __init__(self, path: Path, limits: Limits, marked: frozenset[str]) -> None:
+        self.path, self.limits, self.marked = path, limits, marked
         self.sheets: dict[str, RawSheet] | None = None
 
     def sheet(self, name: str) -> RawSheet:
         if self.sheets is None:
-            read = _read_with_calamine(self.path, "xlsx", self.limits)
+            read = _read_with_calamine(self.path, "xlsx", self.limits, self.marked)
             self.sheets = {sheet.name: sheet for sheet in read}
         if name not in self.sheets:
             raise UnreadableFileError(f"the workbook lists a sheet {name} that it does not hold")
@@ -249,11 +252,15 @@ def _xlsx_columns(path: Path, name: str, limits: Limits, header_row: int) -> Col
     return Columns(arrays, batch.num_rows, header_row + 1)
 
 
-def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]:
+def _read_with_calamine(
+    path: Path, kind: str, limits: Limits, marked: frozenset[str] = frozenset()
+) -> list[RawSheet]:
+    """Every sheet cell by cell (python-calamine), with merged values filled down and error
+    values put back (`marked`: the archive members that hold either, as the guard saw)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     date1904 = kind == "xlsx" and _is_1904(path)
-    errors = _error_cells(path, kind)
+    errors = _error_cells(path, kind, marked)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -283,7 +290,9 @@ def _read_with_calamine(path: Path, kind: str, limits: Limits) -> list[RawSheet]
     return sheets
 
 
-def _error_cells(path: Path, kind: str) -> dict[str, list[tuple[int, int, str]]]:
+def _error_cells(
+    path: Path, kind: str, marked: frozenset[str]
+) -> dict[str, list[tuple[int, int, str]]]:
     """The error values of an xlsx, xls or ods by sheet (none where its parts cannot be read
     as such)."""
     from xml.etree.ElementTree import ParseError
@@ -293,11 +302,15 @@ def _error_cells(path: Path, kind: str) -> dict[str, list[tuple[int, int, str]]]
     from clusterix_reports.ingest.ods_cells import ods_error_cells
     from clusterix_reports.ingest.xls_cells import xls_error_cells
 
-    readers = {"xlsx": error_cells, "ods": ods_error_cells, "xls": xls_error_cells}
+    readers = {
+        "xlsx": lambda: error_cells(path, marked),
+        "ods": lambda: ods_error_cells(path) if "content.xml" in marked else {},
+        "xls": lambda: xls_error_cells(path),
+    }
     if kind not in readers:
         return {}
     try:
-        return readers[kind](path)
+        return readers[kind]()
     except (
         KeyError,
         ValueError,
