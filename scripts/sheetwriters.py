@@ -174,3 +174,45 @@ def convert_with_libreoffice(
             timeout=180,
         )
     return out_dir / f"{source.stem}.{target_format}"
+
+
+_ENCRYPT_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub SaveWithPassword(source As String, target As String, password As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = &quot;calc8&quot;
+  store(1).Name = &quot;Password&quot;
+  store(1).Value = password
+  doc.storeToURL(ConvertToURL(target), store())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def save_ods_with_password(source: Path, target: Path, password: str) -> Path:
+    """An ods encrypted by LibreOffice itself (File > Save with password), through a Basic
+    macro in a throwaway profile: headless --convert-to cannot set a password."""
+    soffice = libreoffice() or "soffice"
+    with tempfile.TemporaryDirectory() as profile:
+        setting_up = [soffice, f"-env:UserInstallation=file://{profile}", "--headless"]
+        subprocess.run(  # a first start lays out the profile, with its Standard library
+            [*setting_up, "--convert-to", "csv", "--outdir", profile, str(source)],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        module = Path(profile) / "user" / "basic" / "Standard" / "Module1.xba"
+        module.write_text(_ENCRYPT_MACRO, encoding="utf-8")
+        call = f'macro:///Standard.Module1.SaveWithPassword("{source}","{target}","{password}")'
+        subprocess.run([*setting_up, call], check=True, capture_output=True, timeout=180)
+    if not target.is_file():
+        raise RuntimeError(f"LibreOffice did not write {target}")
+    return target

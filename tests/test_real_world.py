@@ -186,27 +186,41 @@ def test_excel_unicode_text_utf16_with_tabs_is_read_as_csv(workspace) -> None:
     assert result.rejected.empty
 
 
-def test_a_csv_field_longer_than_the_reader_allows_fails_the_file_in_one_sentence(
-    workspace,
-) -> None:
-    line = "C1;S1;05/11/2019;1;1;1;" + "x" * 200_000 + ";An"
-    workspace.export("long.csv").write_text(";".join(HEADER_LOG) + "\n" + line + "\n")
-    record = next(f for f in ingest(workspace.pipeline()).files if f.path == "exports/long.csv")
-    assert record.status == "failed"
-    assert record.reason == (
-        "line 2 holds a value longer than 131,072 characters; shorten it (or move the text to "
-        "a document) and save again"
+def test_a_csv_field_longer_than_any_table_holds_rejects_only_its_row(workspace) -> None:
+    long_note = "x" * 200_000  # longer than the csv reader allows by default (131,072)
+    lines = [
+        ";".join(HEADER_LOG),
+        "C1;S1;05/11/2019;1;1;1;short;An",
+        f"C2;S4;06/11/2019;2;1;5;{long_note};Bram",
+        "C2;S2;07/11/2019;3;1;7;;Bram",
+    ]
+    workspace.export("long.csv").write_text("\n".join(lines) + "\n")
+    result = ingest(workspace.pipeline())
+    record = next(f for f in result.files if f.path == "exports/long.csv")
+    assert (record.status, record.sheets[0].rows_read, record.sheets[0].rows_rejected) == (
+        "read",
+        3,
+        1,
+    )
+    assert result.tables["service_log"]["cluster_id"].tolist() == ["C1", "C2"]
+    rejected = result.rejected.iloc[0]
+    assert (rejected.source_row, rejected.field, rejected.reason) == (3, "notes", "bad_value")
+    assert rejected.value == long_note  # whole in the table; cut where it is quoted
+    assert rejected.message == (
+        f"'{'x' * 99}…' is not a value notes can hold; it is too large or too long."
     )
 
 
 def merged_workbook(path: Path) -> Path:
-    """A cluster's name merged down over its three rows, under a group title merged across."""
+    """A cluster's name merged down over its three rows, under a header of two rows: a group
+    title merged across three columns, the first column's name merged down over both."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Log"
-    sheet.append(["", "", "", "Omvang", "", "", "", ""])
+    sheet.append([HEADER_LOG[0], "", "", "Omvang", "", "", "", ""])
     sheet.merge_cells("D1:F1")  # a group title over participants, hours and cost
-    sheet.append(HEADER_LOG)
+    sheet.merge_cells("A1:A2")
+    sheet.append([None, *HEADER_LOG[1:]])
     sheet.append(["C1", "S1", D(2019, 11, 5), 4, 2, 100, "", "An"])
     sheet.append([None, "S4", D(2019, 11, 6), 3, 1, 50, "", "An"])
     sheet.append([None, "S2", D(2019, 11, 7), 2, 1, 25, "", "An"])
@@ -216,7 +230,7 @@ def merged_workbook(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("target", ["xlsx", "xls"])
+@pytest.mark.parametrize("target", ["xlsx", "xls", "ods"])
 def test_a_value_merged_down_over_rows_belongs_to_each_row(workspace, tmp_path, target) -> None:
     source = merged_workbook(tmp_path / "merged.xlsx")
     if target != "xlsx":

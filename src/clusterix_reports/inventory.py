@@ -34,34 +34,67 @@ def scan_inputs(
 ) -> tuple[list[tuple[Path, str, str]], list[tuple[str, str, str]]]:
     """The readable files (as `input_files` gives them) and, in one walk, what lies among the
     inputs but cannot be read as a file: (path relative to INPUTS, status, reason) for a
-    file that cannot be opened, a broken link, a pipe, a device."""
+    file or folder that cannot be opened, a broken link, a link that loops, a pipe, a device."""
     files, unusable = [], []
-    for relative, path in _entries(inputs, outputs):
+    entries, unopened = _entries(inputs, outputs)
+    for relative, path in entries:
         if path.is_file():
             try:
                 files.append((path, relative, sha256_of(path)))
             except OSError as exc:
-                why = (exc.strerror or type(exc).__name__).lower()
-                unusable.append((relative, "failed", f"the file cannot be opened ({why})"))
-        elif path.is_dir():
-            continue
-        elif path.is_symlink():
+                unusable.append((relative, "failed", f"the file cannot be opened ({_why(exc)})"))
+        elif path.is_symlink() and not path.exists():
             unusable.append((relative, "skipped", "a link to a file that does not exist"))
-        else:
+        elif not path.is_dir():
             unusable.append((relative, "skipped", "not a file (a pipe, socket or device)"))
-    return files, unusable
+    return files, sorted(unusable + unopened)
 
 
-def _entries(inputs: Path, outputs: Path | None) -> list[tuple[str, Path]]:
-    """Every entry under reference/ and exports/ outside `outputs`, sorted by relative path."""
-    found = []
+def _why(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _entries(
+    inputs: Path, outputs: Path | None
+) -> tuple[list[tuple[str, Path]], list[tuple[str, str, str]]]:
+    """Every entry under reference/ and exports/ outside `outputs`, sorted by relative path,
+    folder links followed once each; and the folders that could not be looked into."""
+    inside = outputs_among_inputs(inputs, outputs)
+    found: list[tuple[str, Path]] = []
+    unopened: list[tuple[str, str, str]] = []
     for folder in ("reference", "exports"):
         root = inputs / folder
-        if root.is_dir():
-            found += list(root.rglob("*"))
-    inside = outputs_among_inputs(inputs, outputs)
-    named = ((shown_name(p.relative_to(inputs).as_posix()), p) for p in found)
-    return sorted((r, p) for r, p in named if inside is None or not r.startswith(inside))
+        if not root.is_dir():
+            continue
+        seen = {root.resolve()}
+        for path in _walk(root, seen, unopened, inputs):
+            found.append((shown_name(path.relative_to(inputs).as_posix()), path))
+    entries = sorted((r, p) for r, p in found if inside is None or not r.startswith(inside))
+    return entries, [u for u in unopened if inside is None or not u[0].startswith(inside)]
+
+
+def _walk(folder: Path, seen: set[Path], unopened: list, inputs: Path) -> list[Path]:
+    """The entries below `folder`; a folder link is walked unless it leads to a folder
+    already walked (a loop, or the same folder twice)."""
+    relative = shown_name(folder.relative_to(inputs).as_posix())
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        unopened.append((relative + "/", "failed", f"the folder cannot be opened ({_why(exc)})"))
+        return []
+    entries = []
+    for child in children:
+        entries.append(child)
+        if not child.is_dir():
+            continue
+        if child.is_symlink() and child.resolve() in seen:
+            name = shown_name(child.relative_to(inputs).as_posix()) + "/"
+            why = "a link to a folder that is read already (or a loop); it is not read twice"
+            unopened.append((name, "skipped", why))
+            continue
+        seen.add(child.resolve())
+        entries += _walk(child, seen, unopened, inputs)
+    return entries
 
 
 def shown_name(name: str) -> str:

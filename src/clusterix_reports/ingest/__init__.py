@@ -15,7 +15,7 @@ from clusterix_reports.ingest.cache import FileCache
 from clusterix_reports.ingest.combining import Combined, combine_table, file_totals
 from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS
 from clusterix_reports.ingest.files import FileOutcome, FileRecord
-from clusterix_reports.ingest.read import skip_reason
+from clusterix_reports.ingest.sniff import skip_reason
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS, ParseContext
 from clusterix_reports.ingest.values import name_index
 from clusterix_reports.ingest.vocabulary import TableSpec, vocabulary
@@ -135,8 +135,8 @@ def _unread_records(
 
 def _skipped(files: list[tuple[Path, str, str]], known: Callable[[str], bool]) -> list[FileRecord]:
     records = []
-    for _, relative, sha in files:
-        reason = skip_reason(Path(relative))
+    for path, relative, sha in files:
+        reason = skip_reason(Path(relative), path)
         if reason is None and not known(relative):
             reason = "not a reference file this program knows (clusters, services, action-plan, benchmark)"
         if reason is not None:
@@ -150,7 +150,7 @@ def _reference_jobs(files: list[tuple[Path, str, str]], kinds: tuple[str, ...]) 
         Job(p, r, sha, (spec.name,))
         for p, r, sha in files
         if r.startswith("reference/")
-        and skip_reason(Path(r)) is None
+        and skip_reason(Path(r), p) is None
         and (spec := _reference_table(r)) is not None
         and spec.name in kinds
     ]
@@ -158,7 +158,7 @@ def _reference_jobs(files: list[tuple[Path, str, str]], kinds: tuple[str, ...]) 
 
 def _export_jobs(files: list[tuple[Path, str, str]]) -> list[Job]:
     """A job for each account manager's export that is not skipped (lock files, documents)."""
-    return [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r)) is None]
+    return [Job(p, r, sha, EXPORT_TABLES) for p, r, sha in files if skip_reason(Path(r), p) is None]
 
 
 def _by_table(jobs: list[Job], parsed: dict[str, FileOutcome]) -> dict[str, list[FileOutcome]]:

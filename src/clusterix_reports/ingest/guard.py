@@ -10,15 +10,22 @@ import re
 import zipfile
 from pathlib import Path
 
-from clusterix_reports.ingest.read import UnreadableFileError
+from clusterix_reports.ingest.errors import UnreadableFileError
 from clusterix_reports.limits import Limits
 
 CHUNK = 1 << 20
-_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")  # XML is case-sensitive: no parser takes <!doctype
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-# merged cells and error values (xlsx: <mergeCell, t="e"; ods: value-type="error"), which
-# python-calamine reads as empty: a member that holds one is read cell by cell
-_CELL_MARKS = (b"mergeCell", b't="e"', b"t='e'", b'value-type="error"')
+# merged cells and error values (xlsx: <mergeCell, t="e"; ods: value-type="error",
+# number-rows-spanned), which python-calamine reads as empty: a member that holds one is
+# read cell by cell
+_CELL_MARKS = (
+    b"mergeCell",
+    b't="e"',
+    b"t='e'",
+    b'value-type="error"',
+    b"number-rows-spanned",
+)
 
 
 def _column_number(letters: bytes) -> int:
@@ -44,12 +51,25 @@ def check_archive(path: Path, kind: str, limits: Limits) -> frozenset[str]:
     return frozenset(marked)
 
 
+def _is_read(name: str, kind: str) -> bool:
+    """Whether the workbook readers parse this part as XML: for an ods its content, styles,
+    meta data, settings and manifest (not a macro library's files, which may declare a
+    DOCTYPE); for an xlsx every XML part."""
+    if kind == "ods":
+        return name in _ODS_READ
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+_ODS_READ = ("content.xml", "styles.xml", "meta.xml", "settings.xml", "META-INF/manifest.xml")
+
+
 def _check_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: Limits
 ) -> tuple[int, bool]:
-    unpacked, head, tail, has_marks = 0, b"", b"", False
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    checks_cells = kind == "xlsx" and info.filename.startswith("xl/worksheets/")
+    unpacked, head, tail, has_marks, declares = 0, b"", b"", False, False
+    is_xml = _is_read(info.filename, kind)
+    part = "/" + info.filename.replace("\\", "/").lower()
+    checks_cells = kind == "xlsx" and "/worksheets/" in part
     with archive.open(info) as member:
         while chunk := member.read(CHUNK):
             unpacked += len(chunk)
@@ -60,9 +80,10 @@ def _check_member(
                 )
             if is_xml and len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
-            if is_xml and not has_marks:
+            if is_xml:  # the whole part, across chunk boundaries
                 window = tail + chunk
-                has_marks = any(mark in window for mark in _CELL_MARKS)
+                declares = declares or any(d in window for d in _DECLARATIONS)
+                has_marks = has_marks or any(mark in window for mark in _CELL_MARKS)
                 tail = chunk[-32:]
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
@@ -70,7 +91,7 @@ def _check_member(
             f"{info.filename} is compressed {ratio:,.0f} times (a zip bomb); the limit is "
             f"{limits.max_compression_ratio}"
         )
-    if is_xml and _ENTITY.search(head):
+    if declares:
         raise UnreadableFileError(
             "the file declares XML entities (a DOCTYPE), which spreadsheet programs never write; "
             "it may be an XML bomb or try to read other files"

@@ -10,11 +10,20 @@ by format (xlsx_cells, ods_cells, xls_cells) and put back as the text they show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 Region = tuple[
     tuple[int, int], tuple[int, int]
 ]  # (first row, first column), (last row, last column), 0-based
+
+
+@dataclass
+class CellMarks:
+    """By sheet name: error values as (row, column, shown text) and merged regions, 0-based."""
+
+    errors: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    merged: dict[str, list[Region]] = field(default_factory=dict)
 
 
 def fill_merged_down(rows: list[list[Any]], regions: Sequence[Region], first_row: int) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from clusterix_reports.text import MESSAGE_VALUE_CHARS, clipped
+
 
 class Reason(StrEnum):
     """Why a row was rejected (a closed set; see docs/input-contract.md)."""
@@ -62,6 +64,7 @@ _MESSAGES = {
 def reason_message(reason: str, field: str, value: str, **details: str) -> str:
     """The message for one rejected value, naming what to do about it."""
     template = _MESSAGES[Reason(reason)]
+    value = clipped(value, MESSAGE_VALUE_CHARS)
     values = {"start": "", "end": "", "choices": "", "first": "", "month_hint": ""} | details
     values["choice_hint"] = (
         f"; use one of: {values['choices']}"

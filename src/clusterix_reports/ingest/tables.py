@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest import values as v
+from clusterix_reports.ingest.cell_checks import overlong_cells, spreadsheet_errors
 from clusterix_reports.ingest.reasons import Reason, reason_message
 from clusterix_reports.ingest.vocabulary import FieldSpec, TableSpec, Vocabulary
 
@@ -174,7 +175,8 @@ def _parse_fields(
         result = parse_field(distinct, spec, date1904, ctx)
         problems = result.problems.copy()
         if spec.type != "notes":  # in notes an error value is kept as the text it shows
-            problems[v.spreadsheet_errors(distinct)] = Reason.FORMULA_ERROR
+            problems[spreadsheet_errors(distinct)] = Reason.FORMULA_ERROR
+        problems[overlong_cells(distinct)] = Reason.BAD_VALUE
         if spec.required:
             problems[v.blank_cells(distinct)] = Reason.MISSING_VALUE
         if spec.name in table.in_programme:

@@ -105,21 +105,6 @@ def blank_cells(cells: Sequence[Any]) -> np.ndarray:
     return np.fromiter((is_blank(x) for x in cells), dtype=bool, count=len(cells))
 
 
-_ERROR_VALUE = re.compile(
-    r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)|Err:\d{3}",
-    re.IGNORECASE,
-)  # Excel's error values and LibreOffice's Err:NNN
-
-
-def spreadsheet_errors(cells: Sequence[Any]) -> np.ndarray:
-    """For each cell, whether it shows a spreadsheet error value such as #VALUE!."""
-    return np.fromiter(
-        (isinstance(x, str) and _ERROR_VALUE.fullmatch(x.strip()) is not None for x in cells),
-        dtype=bool,
-        count=len(cells),
-    )
-
-
 def _folded(value: Any) -> str | None:
     text = cell_text(value)
     if text is None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import re
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -74,12 +76,15 @@ def _peak_memory_mb() -> float:
         return 0.0
 
 
-def _worker(connection: Connection, limits: Limits, parent: int) -> None:
+def _worker(connection: Connection, limits: Limits, parent: int, log: str) -> None:
     """A child process: parse each job it is sent, in the context sent before it, and send back the outcome."""
     # a run killed with kill -9 must not leave its workers waiting for work forever: a
     # worker forked later holds the run's end of this one's pipe, so no EOF would come
     die_with_parent(parent)
     _limit_memory(limits.worker_memory_mb)
+    # what the readers print (a Rust panic, an allocation failure and their backtraces) goes
+    # to this worker's log, never to the user's terminal; the run summarises it
+    os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND), 2)
     from clusterix_reports.ingest.files import ingest_file
     from clusterix_reports.ingest.vocabulary import vocabulary
 
@@ -96,16 +101,25 @@ def _worker(connection: Connection, limits: Limits, parent: int) -> None:
             continue
         job = message
         specs = [vocabulary().tables[name] for name in job.tables]
+        os.ftruncate(2, 0)  # the log holds what this file's reading printed, nothing older
         try:
             outcome = ingest_file(job.path, job.relative, specs, ctx, job.sha256, limits)
         except MemoryError:
             outcome = failed(
                 job, f"reading it needs more than {limits.worker_memory_mb} MiB of memory"
             )
+        except BaseException as exc:  # a Rust reader's panic is a BaseException
+            if type(exc).__name__ != "PanicException":
+                raise
+            outcome = failed(job, READER_FAILED)
         outcome.peak_memory_mb = _peak_memory_mb()
         connection.send(outcome)
 
 
+READER_FAILED = (
+    "the spreadsheet reader failed inside on this file (a defect of the reader, not of your "
+    "data); open it and save it again, or send it as csv"
+)
 UNCERTAIN = (
     "reading it took longer",
     "reading it needs more than",
@@ -136,8 +150,10 @@ class _Slot:
     def __init__(self, limits: Limits) -> None:
         context = _context()
         parent, child = context.Pipe()
+        handle, self.log = tempfile.mkstemp(prefix="clusterix-reader-", suffix=".log")
+        os.close(handle)
         self.process = context.Process(
-            target=_worker, args=(child, limits, os.getpid()), daemon=True
+            target=_worker, args=(child, limits, os.getpid(), self.log), daemon=True
         )
         self.process.start()
         child.close()
@@ -164,9 +180,30 @@ class _Slot:
             self.process.kill()
             self.process.join()
         self.connection.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.log)
+
+    def printed(self) -> str:
+        """The end of what the worker's readers printed while reading its last file."""
+        try:
+            with open(self.log, "rb") as log:
+                log.seek(max(os.fstat(log.fileno()).st_size - 65536, 0))
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
 
-def _death_reason(process: mp.process.BaseProcess) -> str:
+_ALLOCATION = re.compile(r"memory allocation of (\d+) bytes failed")
+
+
+def _death_reason(process: mp.process.BaseProcess, printed: str) -> str:
+    """Why a worker died, for a person: from how it ended and what its reader printed."""
+    if found := _ALLOCATION.search(printed):
+        wanted = int(found.group(1)) / 2**20
+        return (
+            f"the spreadsheet reader ran out of memory on this file (it asked for {wanted:,.0f} "
+            "MiB at once); open it and save it again, or send it as csv"
+        )
     code = process.exitcode
     if code is not None and code < 0:
         try:
@@ -251,7 +288,7 @@ class WorkerPool:
                         outcome = slot.connection.recv()
                     except (EOFError, OSError):
                         slot.process.join(timeout=5)
-                        outcome = failed(job, _death_reason(slot.process))
+                        outcome = failed(job, _death_reason(slot.process, slot.printed()))
                 elif time.monotonic() - slot.started > limit:
                     slot.process.kill()
                     slot.process.join()

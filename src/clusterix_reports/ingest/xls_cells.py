@@ -32,7 +32,7 @@ _BOF, _EOF, _BOUNDSHEET, _FORMULA, _BOOLERR = 0x0809, 0x000A, 0x0085, 0x0006, 0x
 
 def xls_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
     """Each sheet's error values as (row, column, shown text), 0-based, by sheet name."""
-    import olefile  # installed with msoffcrypto-tool
+    import olefile
 
     with olefile.OleFileIO(str(path)) as ole:
         stream = "Workbook" if ole.exists("Workbook") else "Book"

@@ -39,21 +39,48 @@ def _iterparse(stream: IO[bytes]) -> Iterator[Any]:
         yield element
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """A part's relationships: id -> (type's last word, target part)."""
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
+def package_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The archive's entries by part name as references name them: OPC part names are
+    case-insensitive, and some writers use backslashes or a leading slash."""
+    return {normal_part(name): name for name in archive.namelist()}
+
+
+def normal_part(name: str) -> str:
+    """A part name as it is compared: forward slashes, no leading slash, lower case."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def main_part(archive: zipfile.ZipFile, parts: dict[str, str]) -> str | None:
+    """The archive entry of the package's main document (for an xlsx, its workbook part) as
+    the package relationships name it, or None."""
+    if "xl/workbook.xml" in archive.NameToInfo:
+        return "xl/workbook.xml"
+    rels = _relationships(archive, parts, "")
+    target = next((path for kind, path in rels.values() if kind == "officeDocument"), None)
+    return parts.get(normal_part(target)) if target else None
+
+
+def _relationships(
+    archive: zipfile.ZipFile, parts: dict[str, str], part: str
+) -> dict[str, tuple[str, str]]:
+    """A part's relationships (the package's own for part ""): id -> (type's last word, the
+    archive entry of the target, as named where no entry holds it)."""
+    folder, name = posixpath.split(part.replace("\\", "/"))
+    rels = parts.get(normal_part(posixpath.join(folder, "_rels", name + ".rels")))
+    if rels is None:
+        raise KeyError(f"no relationships for {part or 'the package'}")
     found = {}
     with archive.open(rels) as stream:
         for element in _iterparse(stream):
             if _local(element.tag) == "Relationship":
-                target = element.get("Target", "")
+                target = element.get("Target", "").replace("\\", "/")
                 path = (
                     target.lstrip("/")
                     if target.startswith("/")
                     else posixpath.normpath(posixpath.join(folder, target))
                 )
-                found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], path)
+                kind = element.get("Type", "").rsplit("/", 1)[-1]
+                found[element.get("Id", "")] = (kind, parts.get(normal_part(path), path))
     return found
 
 
@@ -69,8 +96,11 @@ class WorkbookLayout:
 
 def workbook_layout(archive: zipfile.ZipFile) -> WorkbookLayout:
     """The workbook's sheets in order, its shared-strings part, and its date system."""
-    workbook = "xl/workbook.xml"
-    rels = _relationships(archive, workbook)
+    parts = package_parts(archive)
+    workbook = main_part(archive, parts)
+    if workbook is None:
+        raise KeyError("the package names no workbook part")
+    rels = _relationships(archive, parts, workbook)
     sheets, date1904 = [], False
     with archive.open(workbook) as stream:
         for element in _iterparse(stream):

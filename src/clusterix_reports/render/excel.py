@@ -19,6 +19,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from clusterix_reports.text import clipped
+
 DATE = "yyyy-mm-dd"
 EURO = '"€" #,##0.00'
 PERCENT = "0.0%"
@@ -57,6 +59,7 @@ def put(cell: Cell, value: Any, number_format: str | None = None) -> None:
         value = value.item()  # numpy scalars
     if isinstance(value, str):
         value = _ILLEGAL_XML.sub("", value)
+        value = clipped(value, EXCEL_CELL_CHARS)  # Excel holds no more; Parquet keeps it whole
         cell.value = value
         if value.startswith(FORMULA_STARTS):
             cell.data_type = "s"  # shown verbatim, never evaluated
@@ -69,6 +72,7 @@ def put(cell: Cell, value: Any, number_format: str | None = None) -> None:
         cell.number_format = DATE
 
 
+EXCEL_CELL_CHARS = 32_767  # the most text one cell holds in Excel
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML holds them
 
 

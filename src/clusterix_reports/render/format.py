@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from clusterix_reports.text import clipped
+
 EMPTY = "–"
 
 
@@ -103,6 +105,4 @@ class Wording(str):
 def shown(value: Any) -> Any:
     """A plain text value cut to `SHOWN_LENGTH` with "…", so no input can fill pages or hold
     the layout hostage; markup, the report's own words and non-text are passed as they are."""
-    if type(value) is str and len(value) > SHOWN_LENGTH:
-        return value[: SHOWN_LENGTH - 1].rstrip() + "…"
-    return value
+    return clipped(value, SHOWN_LENGTH) if type(value) is str else value

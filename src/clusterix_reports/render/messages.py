@@ -11,6 +11,7 @@ from typing import Any
 
 from clusterix_reports.compute.definitions import BY_ID
 from clusterix_reports.render.format import Wording, shown
+from clusterix_reports.text import MESSAGE_VALUE_CHARS, clipped
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,11 @@ class Messages:
         """What to do about a rejected row, in this language: the catalogue's text where it
         has one for the reason, else the message the row came with (English)."""
         template = self.catalogue.get("reason_message", {}).get(code)
-        return template.format(**values) if template else message
+        if not template:
+            return message
+        if isinstance(value := values.get("value"), str):
+            values["value"] = clipped(value, MESSAGE_VALUE_CHARS)
+        return template.format(**values)
 
     def file_reason(self, text: str) -> str:
         """Why a file or sheet was not read, in this language: each "; "-separated part that
