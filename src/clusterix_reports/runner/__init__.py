@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -195,14 +196,30 @@ def _run_steps(state: RunState, pipeline: Pipeline, options: RunOptions) -> None
     if "render" in options.steps:  # a narrative's mistakes stop the run before any compute
         for period in state.periods:
             period_narrative(pipeline, period)
-    ingest_steps = list(state.records)
-    for period in state.periods:
-        previous = read_run_record(catalog.dataset_path(pipeline.outputs, "run_record", period.id))
-        decisions = decide_period_steps(
-            pipeline, ingest.fingerprint, period, previous, options.force
-        )
-        steps = ingest_steps + _period_steps(state, period, decisions, previous)
-        _write_run_record(state, period, steps, previous)
+    one_period = functools.partial(_one_period, state, pipeline, ingest.fingerprint, options)
+
+    def quietly() -> None:  # in a child: its progress would garble this process's
+        state.ctx.console = Console(quiet=True)
+
+    executor = state.ctx.executor
+    for records, summary in executor.each_period(one_period, state.periods, quietly):
+        state.records += records
+        state.summary += summary
+
+
+def _one_period(
+    state: RunState, pipeline: Pipeline, fingerprint: str, options: RunOptions, period: Period
+) -> tuple[list[StepRecord], list[str]]:
+    """Compute and render one period and write its run record (in this process or a child);
+    the records of its steps and its summary lines."""
+    ingest_steps, summary = list(state.records), len(state.summary)
+    previous = read_run_record(catalog.dataset_path(pipeline.outputs, "run_record", period.id))
+    decisions = decide_period_steps(pipeline, fingerprint, period, previous, options.force)
+    steps = _period_steps(state, period, decisions, previous)
+    _write_run_record(state, period, ingest_steps + steps, previous)
+    lines = state.summary[summary:]
+    del state.records[len(ingest_steps) :], state.summary[summary:]  # the caller adds them
+    return steps, lines
 
 
 def plan(pipeline: Pipeline, options: RunOptions) -> list[Decision]:
