@@ -130,8 +130,8 @@ def headline_summary(indicators: pd.DataFrame, period: Period) -> str:
     )
     return (
         f"period {period.id} ({period.start} to {period.end}{covered}): "
-        f"clusters served {show('clusters_served')} of {show('active_clusters')} active "
-        f"(coverage {show('coverage_pct', 1)} %), cumulative {show('clusters_served_cumulative')}; "
+        f"clusters served {show('clusters_served')} (coverage {show('coverage_pct', 1)} % of "
+        f"{show('active_clusters')} active), cumulative {show('clusters_served_cumulative')}; "
         f"service uses {show('service_uses')}, participants {show('participants')}, "
         f"spend EUR {show('spend_eur')} ({show('budget_use_pct', 1)} % of budget)"
     )
