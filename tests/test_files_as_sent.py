@@ -302,13 +302,14 @@ def test_a_reader_that_panics_costs_its_file_and_nothing_reaches_the_terminal(
 def test_a_workbook_of_thousands_of_tiny_sheets_is_read_whole(workspace) -> None:
     import xlsxwriter
 
-    sheets, first = 2_000, dt.date(2018, 4, 1)
+    sheets, first = 5_000, dt.date(2016, 10, 1)
     book = xlsxwriter.Workbook(str(workspace.export("many.xlsx")))
-    for number in range(sheets):  # one service a day, a sheet each
+    for number in range(sheets):  # a sheet for each use of a service: four a day
         sheet = book.add_worksheet(f"Dag {number + 1}")
-        day = (first + dt.timedelta(days=number // 2)).strftime("%d/%m/%Y")
+        day = (first + dt.timedelta(days=number // 4)).strftime("%d/%m/%Y")
+        cluster, service = ("C1", "C4")[number % 2], ("S1", "S4")[number // 2 % 2]
         sheet.write_row(0, 0, HEADER_LOG)
-        sheet.write_row(1, 0, [f"C{number % 2 + 1}", "S1", day, 4, 2, 10, "", "An"])
+        sheet.write_row(1, 0, [cluster, service, day, 4, 2, 10, "", "An"])
     book.close()
     files, result = listed(workspace)
     assert files["exports/many.xlsx"] == ("read", "")
@@ -318,4 +319,4 @@ def test_a_workbook_of_thousands_of_tiny_sheets_is_read_whole(workspace) -> None
     log = result.tables["service_log"]
     assert len(log) == sheets
     assert log["cost_eur"].sum() == 10 * sheets
-    assert log.iloc[-1][["cluster_id", "source_sheet"]].tolist() == ["C2", "Dag 2000"]
+    assert log.iloc[-1][["cluster_id", "source_sheet"]].tolist() == ["C4", "Dag 5000"]
