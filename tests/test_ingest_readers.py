@@ -99,7 +99,9 @@ def test_streamed_and_cell_by_cell_reads_agree(tmp_path, ctx, monkeypatch) -> No
     for name, path in _writers(tmp_path).items():
         streamed, whole, used = _both_ways(path, ctx, monkeypatch)
         _assert_same(streamed, whole)
-        assert used == [True, False], name  # Log in columns; Mixed mixes dates and text
+        # Log in columns; Mixed mixes dates and text in its first rows, so it is read cell by
+        # cell without the columns being tried
+        assert used == [True], name
         log = streamed.tables[0][2]
         assert streamed.record.sheets[1].header_row == 3, name
         assert streamed.record.sheets[1].rows_read == 5, name  # rows 6 and 10 are blank
@@ -115,6 +117,30 @@ def test_streamed_and_cell_by_cell_reads_agree(tmp_path, ctx, monkeypatch) -> No
         mixed = streamed.tables[1][2]
         assert list(mixed.loaded["source_row"]) == [2, 3], name
         assert list(mixed.rejected["source_row"]) == [4], name
+
+
+def test_a_column_that_mixes_types_only_below_the_first_rows_reads_alike(
+    tmp_path, ctx, monkeypatch
+) -> None:
+    typed = [
+        ["C1", "S1", D(2019, 5, 1) + dt.timedelta(days=n), 2, 1, 10.5, "", "An"] for n in range(40)
+    ]
+    late = [list(row) for row in typed]
+    late[30][2] = "31/05/2019"  # typed as text, as account managers do, below row 15
+    late[35][5] = "1.234,50"  # a Belgian cost as text
+    path = write_xlsx(tmp_path / "late.xlsx", [("Log", [HEADER_LOG, *late])])
+    streamed, whole, used = _both_ways(path, ctx, monkeypatch)
+    assert used == [False]  # the columns were tried, and given up for the cell-by-cell read
+    _assert_same(streamed, whole)
+    loaded = streamed.tables[0][2].loaded
+    assert len(loaded) == 40
+    assert loaded["date"].iloc[30] == pd.Timestamp(2019, 5, 31)
+    assert loaded["cost_eur"].iloc[35] == 1234.5
+    early = write_xlsx(tmp_path / "early.xlsx", [("Log", [HEADER_LOG, late[30], *typed])])
+    streamed, whole, used = _both_ways(early, ctx, monkeypatch)
+    assert used == []  # text and dates in the first rows: straight to the cell-by-cell read
+    _assert_same(streamed, whole)
+    assert streamed.tables[0][2].loaded["date"].iloc[0] == pd.Timestamp(2019, 5, 31)
 
 
 def test_the_shipped_sample_reads_alike_both_ways(ctx, monkeypatch) -> None:

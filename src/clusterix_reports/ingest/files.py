@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,7 +159,9 @@ def _read_sheet(
             "keep one of them"
         )
         return record, None
-    columns = sheet.body(record.header_row) if sheet.body is not None else None
+    below = sheet.rows[match.row_index + 1 :]
+    in_columns = sheet.body is not None and not _mixes_kinds(below, match.columns)
+    columns = sheet.body(record.header_row) if in_columns else None
     if columns is not None:
         cells = column_cells(columns, match.columns)
     else:
@@ -170,6 +173,21 @@ def _read_sheet(
     record.rows_read = len(cells)
     table = build_sheet_table(match.table, cells, (relative, sheet.name), sheet.date1904, ctx)
     return record, table
+
+
+def _mixes_kinds(rows: list[list[Any]], columns: dict[int, str]) -> bool:
+    """Whether a mapped column already mixes text with numbers (or true/false) in these first
+    rows: the column reader would give such a sheet up only after reading it whole, so it
+    goes straight to the cell-by-cell reader (the same cells either way)."""
+    for position in columns:
+        kinds = {
+            str if isinstance(cell, str) else bool if isinstance(cell, bool) else float
+            for row in rows
+            if position < len(row) and not is_blank(cell := row[position])
+        }
+        if len(kinds) > 1:
+            return True
+    return False
 
 
 def _data_cells(sheet: RawSheet, header_index: int, columns: dict[int, str]) -> SheetCells:

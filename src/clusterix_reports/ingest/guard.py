@@ -14,18 +14,17 @@ from clusterix_reports.ingest.errors import UnreadableFileError
 from clusterix_reports.limits import Limits
 
 CHUNK = 1 << 20
-_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")  # XML is case-sensitive: no parser takes <!doctype
+# an entity can only be declared inside a DOCTYPE, and XML is case-sensitive: no parser
+# takes <!doctype, so this one needle covers both
+_DOCTYPE = b"<!DOCTYPE"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-# merged cells and error values (xlsx: <mergeCell, t="e"; ods: value-type="error",
-# number-rows-spanned), which python-calamine reads as empty: a member that holds one is
-# read cell by cell
-_CELL_MARKS = (
-    b"mergeCell",
-    b't="e"',
-    b"t='e'",
-    b'value-type="error"',
-    b"number-rows-spanned",
-)
+# merged cells and error values, which python-calamine reads as empty: a member that holds
+# one is read cell by cell; each format's own marks only (every needle is a pass over the
+# part: they cost more than decompressing it)
+_CELL_MARKS = {
+    "xlsx": (b"mergeCell", b't="e"', b"t='e'"),
+    "ods": (b'value-type="error"', b"number-rows-spanned"),
+}
 
 
 def _column_number(letters: bytes) -> int:
@@ -68,6 +67,7 @@ def _check_member(
 ) -> tuple[int, bool]:
     unpacked, head, tail, has_marks, declares = 0, b"", b"", False, False
     is_xml = _is_read(info.filename, kind)
+    marks = _CELL_MARKS.get(kind, ())
     part = "/" + info.filename.replace("\\", "/").lower()
     checks_cells = kind == "xlsx" and "/worksheets/" in part
     with archive.open(info) as member:
@@ -80,10 +80,10 @@ def _check_member(
                 )
             if is_xml and len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
-            if is_xml:  # the whole part, across chunk boundaries
-                window = tail + chunk
-                declares = declares or any(d in window for d in _DECLARATIONS)
-                has_marks = has_marks or any(mark in window for mark in _CELL_MARKS)
+            if is_xml:  # the whole part, and across chunk boundaries
+                seam = tail + chunk[:32]
+                declares = declares or _DOCTYPE in chunk or _DOCTYPE in seam
+                has_marks = has_marks or any(m in chunk or m in seam for m in marks)
                 tail = chunk[-32:]
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
