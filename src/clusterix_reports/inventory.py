@@ -64,19 +64,17 @@ def _entries(
     unopened: list[tuple[str, str, str]] = []
     for folder in ("reference", "exports"):
         root = inputs / folder
-        if not root.is_dir():
-            continue
-        seen = {root.resolve()}
-        for path in _walk(root, seen, unopened, inputs):
-            found.append((shown_name(path.relative_to(inputs).as_posix()), path))
-    entries = sorted((r, p) for r, p in found if inside is None or not r.startswith(inside))
-    return entries, [u for u in unopened if inside is None or not u[0].startswith(inside)]
+        if root.is_dir():
+            found += _walk(root, folder, {root.resolve()}, unopened, inside)
+    return sorted(found), unopened
 
 
-def _walk(folder: Path, seen: set[Path], unopened: list, inputs: Path) -> list[Path]:
-    """The entries below `folder`; a folder link is walked unless it leads to a folder
-    already walked (a loop, or the same folder twice)."""
-    relative = shown_name(folder.relative_to(inputs).as_posix())
+def _walk(
+    folder: Path, relative: str, seen: set[Path], unopened: list, inside: str | None
+) -> list[tuple[str, Path]]:
+    """The entries below `folder` (named `relative` from INPUTS), by relative name; a folder
+    link is walked unless it leads to a folder already walked (a loop, or the same folder
+    twice), and the outputs folder (`inside`) is left out whole."""
     try:
         children = sorted(folder.iterdir())
     except OSError as exc:
@@ -84,16 +82,18 @@ def _walk(folder: Path, seen: set[Path], unopened: list, inputs: Path) -> list[P
         return []
     entries = []
     for child in children:
-        entries.append(child)
+        name = f"{relative}/{shown_name(child.name)}"
+        if inside is not None and f"{name}/".startswith(inside):
+            continue  # what this program writes is never read back as an input
+        entries.append((name, child))
         if not child.is_dir():
             continue
         if child.is_symlink() and child.resolve() in seen:
-            name = shown_name(child.relative_to(inputs).as_posix()) + "/"
             why = "a link to a folder that is read already (or a loop); it is not read twice"
-            unopened.append((name, "skipped", why))
+            unopened.append((name + "/", "skipped", why))
             continue
         seen.add(child.resolve())
-        entries += _walk(child, seen, unopened, inputs)
+        entries += _walk(child, name, seen, unopened, inside)
     return entries
 
 

@@ -24,7 +24,7 @@ from clusterix_reports.ingest.tables import (
     expand,
     factorized,
 )
-from clusterix_reports.ingest.values import blank_cells, is_blank, objects
+from clusterix_reports.ingest.values import blank_cells, cell_kinds, is_blank, objects
 from clusterix_reports.ingest.vocabulary import TableSpec
 from clusterix_reports.inventory import sha256_of, shown_name
 from clusterix_reports.limits import Limits
@@ -176,16 +176,12 @@ def _read_sheet(
 
 
 def _mixes_kinds(rows: list[list[Any]], columns: dict[int, str]) -> bool:
-    """Whether a mapped column already mixes text with numbers (or true/false) in these first
-    rows: the column reader would give such a sheet up only after reading it whole, so it
-    goes straight to the cell-by-cell reader (the same cells either way)."""
+    """Whether a mapped column already mixes kinds of cell (text and numbers, say) in these
+    first rows: the column reader would give such a sheet up only after reading it whole, so
+    it goes straight to the cell-by-cell reader (the same cells either way)."""
     for position in columns:
-        kinds = {
-            str if isinstance(cell, str) else bool if isinstance(cell, bool) else float
-            for row in rows
-            if position < len(row) and not is_blank(cell := row[position])
-        }
-        if len(kinds) > 1:
+        filled = [c for row in rows if position < len(row) and not is_blank(c := row[position])]
+        if len(set(cell_kinds(filled).tolist())) > 1:
             return True
     return False
 

@@ -78,7 +78,7 @@ def _check_member(
                     f"the file unpacks to more than {limits.max_unpacked_mb} MiB (a zip bomb, or far too "
                     "large for an export)"
                 )
-            if is_xml and len(head) < 65536:
+            if checks_cells and len(head) < 65536:  # where a worksheet declares its size
                 head += chunk[: 65536 - len(head)]
             if is_xml:  # the whole part, and across chunk boundaries
                 seam = tail + chunk[:32]

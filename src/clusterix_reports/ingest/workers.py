@@ -84,7 +84,9 @@ def _worker(connection: Connection, limits: Limits, parent: int, log: str) -> No
     _limit_memory(limits.worker_memory_mb)
     # what the readers print (a Rust panic, an allocation failure and their backtraces) goes
     # to this worker's log, never to the user's terminal; the run summarises it
-    os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND), 2)
+    opened = os.open(log, os.O_WRONLY | os.O_APPEND)
+    os.dup2(opened, 2)
+    os.close(opened)
     from clusterix_reports.ingest.files import ingest_file
     from clusterix_reports.ingest.vocabulary import vocabulary
 
