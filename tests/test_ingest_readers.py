@@ -1,8 +1,9 @@
 """The two ways an xlsx is read give the same outcome.
 
-An xlsx sheet is read as a stream up to its header, then its body in Arrow columns; a sheet
-whose columns mix types (dates and text in one column) is read cell by cell instead. Both
-must load, reject and number the same rows.
+An xlsx sheet is read as a stream up to its header, then its body in Arrow columns; a column
+that mixes kinds of cell (dates and text, numbers and text) is read with each cell's own kind
+(`ingest/mixed_columns.py`), and what that cannot give exactly is read cell by cell. Every
+way must load, reject and number the same rows.
 """
 
 from __future__ import annotations
@@ -99,9 +100,8 @@ def test_streamed_and_cell_by_cell_reads_agree(tmp_path, ctx, monkeypatch) -> No
     for name, path in _writers(tmp_path).items():
         streamed, whole, used = _both_ways(path, ctx, monkeypatch)
         _assert_same(streamed, whole)
-        # Log in columns; Mixed mixes dates and text in its first rows, so it is read cell by
-        # cell without the columns being tried
-        assert used == [True], name
+        # both in columns: Mixed's dates and text with each cell's own kind
+        assert used == [True, True], name
         log = streamed.tables[0][2]
         assert streamed.record.sheets[1].header_row == 3, name
         assert streamed.record.sheets[1].rows_read == 5, name  # rows 6 and 10 are blank
@@ -130,7 +130,7 @@ def test_a_column_that_mixes_types_only_below_the_first_rows_reads_alike(
     late[35][5] = "1.234,50"  # a Belgian cost as text
     path = write_xlsx(tmp_path / "late.xlsx", [("Log", [HEADER_LOG, *late])])
     streamed, whole, used = _both_ways(path, ctx, monkeypatch)
-    assert used == [False]  # the columns were tried, and given up for the cell-by-cell read
+    assert used == [True]  # two more passes, each for a column found to mix kinds
     _assert_same(streamed, whole)
     loaded = streamed.tables[0][2].loaded
     assert len(loaded) == 40
@@ -138,7 +138,7 @@ def test_a_column_that_mixes_types_only_below_the_first_rows_reads_alike(
     assert loaded["cost_eur"].iloc[35] == 1234.5
     early = write_xlsx(tmp_path / "early.xlsx", [("Log", [HEADER_LOG, late[30], *typed])])
     streamed, whole, used = _both_ways(early, ctx, monkeypatch)
-    assert used == []  # text and dates in the first rows: straight to the cell-by-cell read
+    assert used == [True]  # the date column mixes in the first rows: one pass
     _assert_same(streamed, whole)
     assert streamed.tables[0][2].loaded["date"].iloc[0] == pd.Timestamp(2019, 5, 31)
 
@@ -187,3 +187,70 @@ def test_a_header_in_inline_strings_after_blank_rows(tmp_path, ctx, monkeypatch)
     loaded = streamed.tables[0][2].loaded
     assert list(loaded["cluster_id"]) == ["C1"] and list(loaded["source_row"]) == [4]
     assert loaded["date"].iloc[0] == pd.Timestamp(2019, 5, 3)
+
+
+EVERY_KIND = [  # each field's column holding every kind of cell people type into it
+    HEADER_LOG,
+    ["C1", "S1", D(2019, 5, 3), 12, 2.5, 1.234, 'a "quoted" \\ back\nslash', "An"],
+    ["C2", "S2", "03/05/2019", "12", "1,5", "1.234", 1.5, None],
+    ["C3", "S2", dt.datetime(2019, 5, 3, 10, 30), 3.0, 2, "1.234,50", "x\u200by\tz", 7],
+    ["C1", "S3", "2019-05-03", " 4 ", None, "€ 12", "", "  "],
+    ["C2", "S1", 43588, "n.v.t.", 1, 12, 1e20, D(2020, 1, 1)],
+    ["C1 ", True, "mei 2019", 5, "", -3.5, "Ω ☃", False],
+    ["C2", "S2", D(2019, 6, 1), 2, 1, 0.1 + 0.2, None, "Jan"],
+]
+
+
+def test_columns_that_mix_every_kind_of_cell_read_alike_in_columns(
+    tmp_path, ctx, monkeypatch
+) -> None:
+    """Dates, numbers, True/False and text (with quotes, backslashes, line breaks and
+    invisible characters) in every column, in both date systems and from LibreOffice: one
+    pass of the column reader, the same rows as the cell-by-cell read."""
+    sheets = [("Log", EVERY_KIND)]
+    paths = [
+        write_xlsx(tmp_path / "kinds.xlsx", sheets),
+        write_xlsx_1904(tmp_path / "kinds-1904.xlsx", sheets),
+    ]
+    if libreoffice() is not None:
+        paths.append(convert_with_libreoffice(paths[0], "xlsx", tmp_path / "lo"))
+    for path in paths:
+        streamed, whole, used = _both_ways(path, ctx, monkeypatch)
+        assert used == [True], path
+        _assert_same(streamed, whole)
+        table = streamed.tables[0][2]
+        loaded = table.loaded.set_index("source_row")
+        assert loaded.loc[2, "cost_eur"] == 1.234, path  # typed
+        assert loaded.loc[3, "cost_eur"] == 1.234, path  # text, plain notation
+        assert loaded.loc[4, "cost_eur"] == 1234.5, path  # text, Belgian notation
+        assert loaded.loc[3, "date"] == pd.Timestamp(2019, 5, 3), path
+        assert loaded.loc[4, "date"] == pd.Timestamp(2019, 5, 3), path
+        assert loaded.loc[2, "notes"] == 'a "quoted" \\ back slash', path
+        assert loaded.loc[8, "cost_eur"] == 0.3, path  # to the cent
+        assert set(table.rejected["source_row"]) >= {6, 7}, path  # "n.v.t.", True as a service
+
+
+def test_a_time_of_day_in_a_mixed_column_goes_cell_by_cell(tmp_path, ctx, monkeypatch) -> None:
+    """A time of day cannot be told from a date by the column reader: that sheet is read
+    cell by cell, with the same outcome."""
+    rows = [HEADER_LOG, ["C1", "S1", "03/05/2019", 1, 1, 1, None, None]]
+    rows += [["C1", "S1", dt.time(10, 30), 1, 1, 1, None, None]]
+    path = write_xlsx(tmp_path / "time.xlsx", [("Log", rows)])
+    streamed, whole, used = _both_ways(path, ctx, monkeypatch)
+    assert used == [False]
+    _assert_same(streamed, whole)
+    assert list(streamed.tables[0][2].rejected["source_row"]) == [3]
+
+
+def test_a_conversion_error_decodes_to_the_cell_itself() -> None:
+    from clusterix_reports.ingest.mixed_columns import UndecodableCellError, decoded_cell
+
+    said = "Expected duration but got '{}'".format
+    assert decoded_cell(said('String("a\\"b\\\\c\\n\\t\\u{200b}\'")')) == 'a"b\\c\n\t\u200b\''
+    assert decoded_cell(said("Float(1.234)")) == 1.234
+    assert decoded_cell(said("Float(1e20)")) == 1e20
+    assert decoded_cell(said("Int(-7)")) == -7
+    assert decoded_cell(said("Bool(false)")) is False
+    for odd in ("Error(Div0)", 'DateTimeIso("2019-05-03")', 'String("\\q")', "Bool(maybe)"):
+        with pytest.raises(UndecodableCellError):
+            decoded_cell(said(odd))

@@ -66,13 +66,16 @@ def column_cells(columns: Columns, mapped: dict[int, str]) -> SheetCells:
     filled = np.zeros(height, dtype=bool)
     found = {}
     for position, name in mapped.items():
-        codes, values = encoded(columns.arrays.get(position), height)
+        codes, values = columns.cells.get(position) or encoded(columns.arrays.get(position), height)
         distinct = objects(values, len(values))
         filled |= ~blank_cells(distinct)[codes]
         found[name] = (codes, distinct)
     for position, array in columns.arrays.items():
         if position not in mapped:
             filled |= non_blank(array)
+    for position, (codes, values) in columns.cells.items():
+        if position not in mapped:
+            filled |= ~blank_cells(objects(values, len(values)))[codes]
     return SheetCells(
         {
             name: (codes[filled], bools_as_text(distinct))

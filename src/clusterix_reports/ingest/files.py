@@ -160,8 +160,7 @@ def _read_sheet(
         )
         return record, None
     below = sheet.rows[match.row_index + 1 :]
-    in_columns = sheet.body is not None and not _mixes_kinds(below, match.columns)
-    columns = sheet.body(record.header_row) if in_columns else None
+    columns = sheet.body(record.header_row, _mixing(below)) if sheet.body else None
     if columns is not None:
         cells = column_cells(columns, match.columns)
     else:
@@ -175,15 +174,16 @@ def _read_sheet(
     return record, table
 
 
-def _mixes_kinds(rows: list[list[Any]], columns: dict[int, str]) -> bool:
-    """Whether a mapped column already mixes kinds of cell (text and numbers, say) in these
-    first rows: the column reader would give such a sheet up only after reading it whole, so
-    it goes straight to the cell-by-cell reader (the same cells either way)."""
-    for position in columns:
+def _mixing(rows: list[list[Any]]) -> frozenset[int]:
+    """The columns whose cells already mix kinds (text and numbers, say) in these first rows:
+    the column reader reads those with each cell's own kind from the start."""
+    width = max((len(row) for row in rows), default=0)
+    mixing = set()
+    for position in range(width):
         filled = [c for row in rows if position < len(row) and not is_blank(c := row[position])]
         if len(set(cell_kinds(filled).tolist())) > 1:
-            return True
-    return False
+            mixing.add(position)
+    return frozenset(mixing)
 
 
 def _data_cells(sheet: RawSheet, header_index: int, columns: dict[int, str]) -> SheetCells:

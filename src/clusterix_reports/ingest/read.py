@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -13,9 +14,13 @@ from typing import Any
 from clusterix_reports.ingest.delimited import read_csv_rows
 from clusterix_reports.ingest.errors import UnreadableFileError
 from clusterix_reports.ingest.merged import CellMarks, fill_merged_down, put_error_cells
+from clusterix_reports.ingest.mixed_columns import READ_AS, UndecodableCellError, mixed_column
 from clusterix_reports.ingest.sniff import sniff_format
 from clusterix_reports.ingest.xlsx_cells import error_cells
 from clusterix_reports.limits import Limits
+
+MIXED_RETRIES = 2  # passes again for columns found to mix kinds below the first rows
+_MIXED_COLUMN = re.compile(r"dtype for column (__UNNAMED__\d+)")
 
 
 @dataclass
@@ -25,6 +30,8 @@ class Columns:
     arrays: dict[int, Any]
     height: int
     first_row: int  # spreadsheet row number of the arrays' first item
+    # columns that mix kinds of cell: codes into their distinct cells ("" for an empty one)
+    cells: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -42,7 +49,8 @@ class RawSheet:
     hidden: bool = False
     date1904: bool = False
     kind: str = "worksheet"
-    body: Callable[[int], Columns | None] | None = None  # header's row number -> the rows below
+    # the header's row number and the columns that mix kinds of cell -> the rows below
+    body: Callable[[int, frozenset[int]], Columns | None] | None = None
     whole: Callable[[], RawSheet] | None = None
 
 
@@ -97,7 +105,7 @@ def _read_xlsx_heads(path: Path, limits: Limits, marked: frozenset[str]) -> list
                 strings.close()
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return None  # the cell-by-cell reader reads it, or says why it cannot
-    readers = _Readers(path, limits, marked)
+    readers = _Readers(path, limits, marked, layout.date1904)
     sheets = []
     for entry in layout.sheets:
         if entry.name not in heads:
@@ -121,14 +129,14 @@ class _Readers:
     """One xlsx's readers, each opened once, when a sheet first asks for it: fastexcel for
     a sheet's body in columns, python-calamine for all sheets cell by cell."""
 
-    def __init__(self, path: Path, limits: Limits, marked: frozenset[str]) -> None:
-        self.path, self.limits, self.marked = path, limits, marked
+    def __init__(self, path: Path, limits: Limits, marked: frozenset[str], date1904: bool) -> None:
+        self.path, self.limits, self.marked, self.date1904 = path, limits, marked, date1904
         self.sheets: dict[str, RawSheet] | None = None
         self.in_columns: Any = None
 
-    def columns(self, name: str, header_row: int) -> Columns | None:
-        """The rows of sheet `name` below `header_row` in Arrow columns; None where a column
-        mixes types or the reader fails."""
+    def columns(self, name: str, header_row: int, mixed: frozenset[int]) -> Columns | None:
+        """The rows of sheet `name` below `header_row` in Arrow columns, those at `mixed`
+        with each cell's kind; None where the reader fails."""
         import fastexcel
 
         if self.in_columns is None:
@@ -136,7 +144,7 @@ class _Readers:
                 self.in_columns = fastexcel.read_excel(str(self.path))
             except fastexcel.FastExcelError:
                 return None
-        return _xlsx_columns(self.in_columns, name, self.limits, header_row)
+        return _xlsx_columns(self.in_columns, name, self.limits, header_row, mixed, self.date1904)
 
     def whole(self, name: str) -> RawSheet:
         """Sheet `name` read cell by cell."""
@@ -148,31 +156,71 @@ class _Readers:
         return self.sheets[name]
 
 
-def _xlsx_columns(reader: Any, name: str, limits: Limits, header_row: int) -> Columns | None:
-    """The rows below `header_row` in Arrow columns (a fastexcel reader); None where a column
-    mixes types."""
+def _xlsx_columns(
+    reader: Any, name: str, limits: Limits, header_row: int, mixed: frozenset[int], date1904: bool
+) -> Columns | None:
+    """The rows below `header_row` in Arrow columns (a fastexcel reader), the columns at
+    `mixed` (and any other found to mix kinds of cell) with each cell's own kind; None where
+    a cell cannot be given exactly or the reader fails."""
     import logging
 
     import fastexcel
-    import pyarrow as pa
 
     # an empty column is read as text: nothing worth a warning on the user's terminal
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    per_cell: dict[int | str, str] = dict.fromkeys(mixed, READ_AS)
+    for _ in range(MIXED_RETRIES + 1):
+        try:
+            sheet = reader.load_sheet(
+                name,
+                header_row=None,
+                skip_rows=header_row,
+                dtype_coercion="strict",
+                schema_sample_rows=None,
+                dtypes=per_cell or None,
+            )
+            break
+        except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+            found = _MIXED_COLUMN.search(str(exc))
+            if found is None:
+                return None
+            per_cell[found.group(1)] = READ_AS  # by name: its position is not known yet
+        except fastexcel.FastExcelError:
+            return None
+    else:
+        return None  # more columns mix kinds than are worth a pass each: read cell by cell
+    if sheet.height * sheet.width > limits.max_cells_per_sheet:
+        return None  # the cell-by-cell reader says why
     try:
-        sheet = reader.load_sheet(
-            name,
-            header_row=None,
-            skip_rows=header_row,
-            dtype_coercion="strict",
-            schema_sample_rows=None,
-        )
-        if sheet.height * sheet.width > limits.max_cells_per_sheet:
-            return None  # the cell-by-cell reader says why
-        batch = sheet.to_arrow()
-    except fastexcel.FastExcelError:
+        batch, errors = sheet.to_arrow_with_errors()
+        return _columns(sheet, batch, errors, per_cell, header_row, date1904)
+    except (fastexcel.FastExcelError, UndecodableCellError):
         return None
-    arrays = {}
-    for info, array in zip(sheet.selected_columns, batch.columns, strict=True):
+
+
+def _columns(
+    sheet: Any,
+    batch: Any,
+    errors: Any,
+    per_cell: dict[int | str, str],
+    header_row: int,
+    date1904: bool,
+) -> Columns | None:
+    """A loaded sheet's columns: plain Arrow arrays, and the per-cell columns decoded."""
+    import pyarrow as pa
+
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for error in errors.errors if errors is not None else []:
+        row, column = error.offset_position
+        by_column.setdefault(column, []).append((row, error.detail))
+    arrays, cells = {}, {}
+    for index, (info, array) in enumerate(zip(sheet.selected_columns, batch.columns, strict=True)):
+        position = info.absolute_index
+        if position in per_cell or info.name in per_cell:
+            cells[position] = mixed_column(
+                array, by_column.pop(index, []), batch.num_rows, date1904
+            )
+            continue
         kind = array.type
         if not (
             pa.types.is_string(kind)
@@ -184,8 +232,10 @@ def _xlsx_columns(reader: Any, name: str, limits: Limits, header_row: int) -> Co
             or pa.types.is_null(kind)
         ):
             return None  # durations and times: read cell by cell, as every other reader does
-        arrays[info.absolute_index] = array
-    return Columns(arrays, batch.num_rows, header_row + 1)
+        arrays[position] = array
+    if by_column:
+        return None  # a cell of a plain column that did not convert
+    return Columns(arrays, batch.num_rows, header_row + 1, cells)
 
 
 def _read_with_calamine(
