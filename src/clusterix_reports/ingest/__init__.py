@@ -100,23 +100,35 @@ def parse_files(
     meanwhile: Iterable[Callable[[], None]] = (),
 ) -> dict[str, FileOutcome]:
     """Each job's outcome by relative path: from the cache when unchanged, else parsed in a
-    worker (`meanwhile`: this process's own work in steps, done while the workers parse)."""
+    worker (`meanwhile`: this process's own work in steps, done while the workers parse).
+
+    The cached outcomes are loaded while the workers parse the files that changed; a file
+    whose entry proves damaged is parsed after them.
+    """
     outcomes: dict[str, FileOutcome] = {}
-    todo = []
-    for job in jobs:
+    unread: list[Job] = []
+
+    def from_cache(job: Job) -> None:
         cached = cache.get(job.relative, job.sha256)
         if cached is None:
-            todo.append(job)
-        else:
-            outcomes[job.relative] = cached
-            if progress is not None:
-                progress(job.relative)
-    for job, outcome in pool.parse(todo, ctx, meanwhile):
-        outcomes[job.relative] = outcome
-        if not outcome.record.reason.startswith(UNCERTAIN):
-            cache.put(job.relative, job.sha256, outcome)
+            unread.append(job)
+            return
+        outcomes[job.relative] = cached
         if progress is not None:
             progress(job.relative)
+
+    kept = [job for job in jobs if cache.holds(job.relative, job.sha256)]
+    held = {job.relative for job in kept}
+    changed = [job for job in jobs if job.relative not in held]
+    cache.misses += len(changed)
+    loads = [functools.partial(from_cache, job) for job in kept]
+    for batch, steps in ((changed, [*loads, *meanwhile]), (unread, [])):
+        for job, outcome in pool.parse(batch, ctx, steps):
+            outcomes[job.relative] = outcome
+            if not outcome.record.reason.startswith(UNCERTAIN):
+                cache.put(job.relative, job.sha256, outcome)
+            if progress is not None:
+                progress(job.relative)
     return outcomes
 
 

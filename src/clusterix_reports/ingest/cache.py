@@ -1,7 +1,7 @@
 """Per-file reuse for ingest: a file whose bytes and context are unchanged is not read again.
 
 An entry holds data only, never code: one JSON line (the file's record, where each frame
-lies and its sha256) followed by the frames as Arrow IPC streams. Whoever can write to the
+lies and its CRC-32, against damage) followed by the frames as Arrow IPC streams. Whoever can write to the
 outputs folder can at worst make a file be read again, never run anything as the analyst.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,11 @@ class FileCache:
             f"{code_fingerprint()}\0{self.context_key}\0{relative}\0{sha256}".encode()
         ).hexdigest()
         return self.folder / f"{key}.arrows"
+
+    def holds(self, relative: str, sha256: str) -> bool:
+        """Whether an entry for this file is kept (it may still prove damaged on `get`)."""
+        path = self._path(relative, sha256)
+        return path is not None and path.is_file()
 
     def get(self, relative: str, sha256: str) -> FileOutcome | None:
         """The cached outcome of a file, or None (also when the entry is damaged)."""
@@ -76,7 +82,7 @@ def outcome_to_bytes(outcome: FileOutcome) -> bytes:
         frames = {}
         for frame in FRAMES:
             blob = _frame_bytes(getattr(table, frame))
-            frames[frame] = [sum(map(len, blobs)), len(blob), hashlib.sha256(blob).hexdigest()]
+            frames[frame] = [sum(map(len, blobs)), len(blob), zlib.crc32(blob)]
             blobs.append(blob)
         tables.append({"sheet": _position(outcome.record.sheets, sheet), "table": name, **frames})
     head = {
@@ -88,8 +94,9 @@ def outcome_to_bytes(outcome: FileOutcome) -> bytes:
 
 
 def outcome_from_bytes(data: bytes) -> FileOutcome:
-    """The outcome `outcome_to_bytes` wrote; ValueError when any frame fails its sha256."""
-    line, _, body = data.partition(b"\n")
+    """The outcome `outcome_to_bytes` wrote; ValueError when any frame fails its CRC-32."""
+    end = data.index(b"\n")
+    line, body = data[:end], memoryview(data)[end + 1 :]  # the frames are not copied
     head = json.loads(line)
     fields = dict(head["record"])
     sheets = [SheetRecord(**sheet) for sheet in fields.pop("sheets")]
@@ -113,10 +120,10 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _frame_at(body: bytes, offset: int, length: int, sha256: str) -> pd.DataFrame:
+def _frame_at(body: memoryview, offset: int, length: int, crc32: int) -> pd.DataFrame:
     blob = body[offset : offset + length]
-    if len(blob) != length or hashlib.sha256(blob).hexdigest() != sha256:
-        raise ValueError("a cached frame does not match its sha256")
+    if len(blob) != length or zlib.crc32(blob) != crc32:
+        raise ValueError("a cached frame does not match its CRC-32")
     table = ipc.open_stream(pa.BufferReader(blob)).read_all()
     frame = table.to_pandas()
     for name, column in zip(table.column_names, table.columns, strict=True):

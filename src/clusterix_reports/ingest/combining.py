@@ -36,12 +36,15 @@ def combine_table(name: str, outcomes: list[FileOutcome]) -> Combined:
     rejected = pd.concat([r for r in [*rejected_parts, id_rejected] if len(r)] or [id_rejected])
     counts = {
         name: rows_per_sheet(frame)
-        for name, frame in (("loaded", kept), ("duplicate", duplicates), ("rejected", rejected))
+        for name, frame in (("duplicate", duplicates), ("id_rejected", id_rejected))
     }
-    for path, sheet_record in owners:
+    counts["rejected"] = rows_per_sheet(rejected)
+    for (path, sheet_record), part in zip(owners, parts, strict=True):
         key = (path, sheet_record.name)
-        sheet_record.rows_loaded = counts["loaded"].get(key, 0)
         sheet_record.rows_duplicate = counts["duplicate"].get(key, 0)
+        # the sheet's rows less those set aside across sheets (counted on the few set aside)
+        set_aside = sheet_record.rows_duplicate + counts["id_rejected"].get(key, 0)
+        sheet_record.rows_loaded = len(part) - set_aside
         sheet_record.rows_rejected = counts["rejected"].get(key, 0)
     rejected = rejected.sort_values(["source_file", "source_sheet", "source_row"], kind="stable")
     return (

@@ -11,7 +11,7 @@ from clusterix_reports.ingest.tables import REJECTED_COLUMNS, SOURCE_COLUMNS
 
 def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The value columns with lists made hashable (as text), so rows can be compared."""
-    out = frame[columns].copy()
+    out = frame[columns]  # not copied: pandas copies a column only where it is replaced
     for name in columns:
         first = out[name].dropna().head(1)
         if len(first) and isinstance(first.iloc[0], list | tuple):
@@ -33,6 +33,29 @@ DUPLICATE_COLUMNS = (
 )
 
 
+_MISSING_HASH = np.uint64(0x9E3779B97F4A7C15)
+_MIX = np.uint64(0x100000001B3)
+
+
+def _column_hashes(column: pd.Series) -> np.ndarray:
+    """A hash of each value of a column: numbers and times as they are, other values (text,
+    few distinct ones) hashed once each and spread over the rows by their codes."""
+    if column.dtype.kind in "biufmM":
+        return pd.util.hash_array(column.to_numpy())
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    hashes = pd.util.hash_array(np.asarray(distinct, dtype=object))
+    return np.append(hashes, _MISSING_HASH)[codes]
+
+
+def _row_hashes(comparable: pd.DataFrame) -> np.ndarray:
+    """A hash of each row's values, column by column; equal values hash alike."""
+    hashes = np.zeros(len(comparable), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for name in comparable.columns:
+            hashes = (hashes ^ _column_hashes(comparable[name])) * _MIX
+    return hashes
+
+
 def _first_equal_rows(comparable: pd.DataFrame) -> np.ndarray:
     """For each row, the position of the first row with equal values (itself when none is earlier).
 
@@ -42,8 +65,14 @@ def _first_equal_rows(comparable: pd.DataFrame) -> np.ndarray:
     positions = np.arange(len(comparable))
     if comparable.empty:
         return positions
-    hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
-    first = pd.Series(positions).groupby(hashes, sort=False).transform("first").to_numpy()
+    hashes = _row_hashes(comparable)
+    codes, _ = pd.factorize(hashes)  # numbered in order of first appearance
+    seen_before = np.maximum.accumulate(codes)
+    new = np.ones(len(codes), dtype=bool)
+    new[1:] = codes[1:] > seen_before[:-1]
+    first_of = np.empty(int(seen_before[-1]) + 1, dtype=positions.dtype)
+    first_of[codes[new]] = positions[new]
+    first = first_of[codes]
     rows = np.flatnonzero(first != positions)
     later = comparable.iloc[rows].to_numpy(dtype=object)
     earlier = comparable.iloc[first[rows]].to_numpy(dtype=object)
@@ -87,7 +116,8 @@ def split_duplicates(
     values = [c for c in loaded.columns if c not in (*SOURCE_COLUMNS, *reporter)]
     first = _first_equal_rows(_comparable(loaded, values))
     duplicates = _with_originals(loaded, first, table)
-    kept = loaded[first == np.arange(len(loaded))]
+    unique = first == np.arange(len(loaded))
+    kept = loaded if unique.all() else loaded[unique]  # no copy where nothing repeats
     if key is None or kept.empty:
         return kept, duplicates, pd.DataFrame(columns=[*REJECTED_COLUMNS])
     taken = kept[key].duplicated(keep="first")

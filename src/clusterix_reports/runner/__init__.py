@@ -21,6 +21,7 @@ from typing import Any
 from clusterix_reports import __version__, catalog
 from clusterix_reports.console import Console
 from clusterix_reports.errors import ExitCode, PeriodRefusedError, StrictModeError
+from clusterix_reports.inventory import hashes_remembered
 from clusterix_reports.periods import Period, coverage, refuse_periods_after_data, resolve_periods
 from clusterix_reports.pipeline import Pipeline
 from clusterix_reports.publish import (
@@ -275,7 +276,7 @@ def _locked_run(
 ) -> RunState:
     """The run itself, holding the outputs folder's lock: staging, the steps, publishing."""
     outputs = pipeline.outputs
-    with outputs_lock(outputs, options.wait_seconds):
+    with outputs_lock(outputs, options.wait_seconds), hashes_remembered():
         remove_stale_staging(outputs)
         staging = new_staging(outputs)
         render_early = "render" in options.steps and not decide_ingest(pipeline, False).reuse
