@@ -320,3 +320,23 @@ def test_a_workbook_of_thousands_of_tiny_sheets_is_read_whole(workspace) -> None
     assert len(log) == sheets
     assert log["cost_eur"].sum() == 10 * sheets
     assert log.iloc[-1][["cluster_id", "source_sheet"]].tolist() == ["C4", "Dag 5000"]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "declares"),
+    [
+        ([b'<?xml version="1.0"?>\n<worksheet><!DOCTYPE x>'], False),  # past the prolog
+        ([b"\xef\xbb\xbf<?xml?>", b"<!-- a", b"b -", b"-> <!DOC", b"TYPE x []><r/>"], True),
+        ([b"<?xml?><!--" + b" " * 3_000_000 + b"--><!DOCTYPE x><r/>"], True),
+        ([b"<", b"!", b"-", b"-", b"x", b"-", b"-", b">", b"<!DOCTYPE"], True),
+        ([b"<!-- <!DOCTYPE x> --><root/>"], False),  # only a comment
+        ([b"<?pi ", b"?", b"><!DOCTYPE y><r/>"], True),
+    ],
+)
+def test_a_doctype_is_found_in_the_prolog_however_it_is_cut(chunks, declares) -> None:
+    from clusterix_reports.ingest.guard import _Prolog
+
+    prolog = _Prolog()
+    for chunk in chunks:
+        prolog.feed(chunk)
+    assert (prolog.declares, prolog.done) == (declares, True)

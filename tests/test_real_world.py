@@ -308,6 +308,30 @@ def test_error_values_written_as_such_or_as_csv_text_are_formula_errors(workspac
     ]
 
 
+def test_error_values_marked_in_single_quotes_are_found_too(workspace, tmp_path) -> None:
+    """An exporter that quotes its attributes with ' (t='e'): the error values still show."""
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER_LOG)
+    sheet.append(["C1", "S1", "#N/A", 4, 2, 100, "", "An"])
+    sheet["C2"].data_type = "e"
+    book.save(tmp_path / "double.xlsx")
+    with zipfile.ZipFile(tmp_path / "double.xlsx") as old:
+        parts = {i.filename: old.read(i.filename) for i in old.infolist()}
+    sheet_part = "xl/worksheets/sheet1.xml"
+    assert b't="e"' in parts[sheet_part]
+    parts[sheet_part] = parts[sheet_part].replace(b't="e"', b"t='e'")
+    with zipfile.ZipFile(workspace.export("single.xlsx"), "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    rejected = ingest(workspace.pipeline()).rejected
+    assert rejected[["source_file", "field", "value", "reason"]].values.tolist() == [
+        ["exports/single.xlsx", "date", "#N/A", "formula_error"],
+    ]
+
+
 def test_the_data_quality_sheet_lists_at_most_its_stated_rows_and_says_where_the_rest_are(
     workspace, run_cli, monkeypatch
 ) -> None:

@@ -14,17 +14,65 @@ from clusterix_reports.ingest.errors import UnreadableFileError
 from clusterix_reports.limits import Limits
 
 CHUNK = 1 << 20
-# an entity can only be declared inside a DOCTYPE, and XML is case-sensitive: no parser
-# takes <!doctype, so this one needle covers both
+# an entity can only be declared inside a DOCTYPE, which can only stand in the prolog
+# (before the first element), and XML is case-sensitive: no parser takes <!doctype
 _DOCTYPE = b"<!DOCTYPE"
+_BOM = b"\xef\xbb\xbf"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 # merged cells and error values, which python-calamine reads as empty: a member that holds
 # one is read cell by cell; each format's own marks only (every needle is a pass over the
 # part: they cost more than decompressing it)
 _CELL_MARKS = {
-    "xlsx": (b"mergeCell", b't="e"', b"t='e'"),
+    "xlsx": (b"mergeCell", b't="e"'),  # and t='e', looked for where a ' is (see _marked)
     "ods": (b'value-type="error"', b"number-rows-spanned"),
 }
+
+
+class _Prolog:
+    """An XML part's prolog as it streams in: whether it declares a DOCTYPE, known as soon
+    as the first element begins (what follows it cannot declare one). Comments and
+    processing instructions are skipped however long, keeping only a few bytes."""
+
+    def __init__(self) -> None:
+        self.text, self.first, self.closer = b"", True, b""
+        self.done = self.declares = False
+
+    def feed(self, chunk: bytes) -> None:
+        """Read the part's next chunk, up to the first element."""
+        if self.done:
+            return
+        text = self.text + chunk  # self.text: a few bytes left from the chunk before
+        if self.first:
+            if len(text) < len(_BOM) and _BOM.startswith(text):
+                self.text = text
+                return
+            text, self.first = text.removeprefix(_BOM), False
+        while True:
+            if self.closer:
+                end = text.find(self.closer)
+                if end < 0:  # the comment goes on: keep what could begin its end
+                    self.text = text[1 - len(self.closer) :]
+                    return
+                text, self.closer = text[end + len(self.closer) :], b""
+            text = text.lstrip()
+            if text.startswith(b"<?"):
+                self.closer, text = b"?>", text[2:]
+            elif text.startswith(b"<!--"):
+                self.closer, text = b"-->", text[4:]
+            else:
+                break
+        if len(text) < len(_DOCTYPE) and (_DOCTYPE.startswith(text) or b"<!--".startswith(text)):
+            self.text = text  # too little to tell yet
+            return
+        self.declares, self.done = text.startswith(_DOCTYPE), True
+
+
+def _marked(chunk: bytes, marks: tuple[bytes, ...]) -> bool:
+    """Whether a chunk holds one of the format's marks (an xlsx error value also as t='e',
+    looked for only where a ' is: one fast pass instead of a slower one)."""
+    if any(m in chunk for m in marks):
+        return True
+    return marks is _CELL_MARKS["xlsx"] and b"'" in chunk and b"t='e'" in chunk
 
 
 def _column_number(letters: bytes) -> int:
@@ -65,7 +113,7 @@ _ODS_READ = ("content.xml", "styles.xml", "meta.xml", "settings.xml", "META-INF/
 def _check_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: Limits
 ) -> tuple[int, bool]:
-    unpacked, head, tail, has_marks, declares = 0, b"", b"", False, False
+    unpacked, head, tail, has_marks, prolog = 0, b"", b"", False, _Prolog()
     is_xml = _is_read(info.filename, kind)
     marks = _CELL_MARKS.get(kind, ())
     part = "/" + info.filename.replace("\\", "/").lower()
@@ -81,9 +129,8 @@ def _check_member(
             if checks_cells and len(head) < 65536:  # where a worksheet declares its size
                 head += chunk[: 65536 - len(head)]
             if is_xml:  # the whole part, and across chunk boundaries
-                seam = tail + chunk[:32]
-                declares = declares or _DOCTYPE in chunk or _DOCTYPE in seam
-                has_marks = has_marks or any(m in chunk or m in seam for m in marks)
+                prolog.feed(chunk)
+                has_marks = has_marks or _marked(chunk, marks) or _marked(tail + chunk[:32], marks)
                 tail = chunk[-32:]
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
@@ -91,7 +138,7 @@ def _check_member(
             f"{info.filename} is compressed {ratio:,.0f} times (a zip bomb); the limit is "
             f"{limits.max_compression_ratio}"
         )
-    if declares:
+    if prolog.declares:
         raise UnreadableFileError(
             "the file declares XML entities (a DOCTYPE), which spreadsheet programs never write; "
             "it may be an XML bomb or try to read other files"
