@@ -226,7 +226,9 @@ def isolation_cost(folder: Path) -> dict:
 
 def one_changed_rerun(folder: Path) -> dict:
     """A full ingest of a copy of `folder`, then the ingest step of a rerun after one of its
-    exports changed (its last row's cost), each in a fresh process, as `run` times it."""
+    exports changed (its last row's cost), each in a fresh process, as `run` times it; full
+    ingests and reruns alternated, three of each (every rerun from the same outputs), and
+    the best of each kept, for the machine is shared."""
     import openpyxl
 
     with tempfile.TemporaryDirectory() as work:
@@ -234,17 +236,27 @@ def one_changed_rerun(folder: Path) -> dict:
         shutil.copytree(folder, inputs, ignore=shutil.ignore_patterns("complete"))
         command = [sys.executable, "-m", "clusterix_reports", "ingest", "--quiet"]
         command += ["--inputs", str(inputs), "--outputs", str(outputs)]
-        started = time.perf_counter()
         subprocess.run([*command, "--force"], check=True)
-        full = time.perf_counter() - started
+        kept = Path(work) / "kept"
+        shutil.copytree(outputs, kept)
         changed = sorted((inputs / "exports").rglob("*.xlsx"))[0]
         book = openpyxl.load_workbook(changed)
         sheet = book.active
         sheet.cell(sheet.max_row, 6).value = 1.0
         book.save(changed)
-        started = time.perf_counter()
-        subprocess.run(command, check=True)
-        return {"all": full, "one": time.perf_counter() - started}
+        full, one = [], []
+        for _ in range(3):
+            shutil.rmtree(outputs)
+            shutil.copytree(kept, outputs)
+            started = time.perf_counter()
+            subprocess.run(command, check=True)
+            one.append(time.perf_counter() - started)
+            shutil.rmtree(outputs)
+            started = time.perf_counter()
+            subprocess.run([*command, "--force"], check=True)
+            full.append(time.perf_counter() - started)
+        ratios = [o / f for o, f in zip(one, full, strict=True)]
+        return {"all": min(full), "one": min(one), "ratios": ratios}
 
 
 QUARTERS = ("2020Q1", "2020Q2", "2020Q3", "2020Q4")
@@ -393,7 +405,9 @@ def main() -> None:
     rerun = one_changed_rerun(DATA / f"million-{counts[1]}x20000")
     print(
         f"rerun after one changed export of {counts[1]}: its ingest step {rerun['one']:.2f} s = "
-        f"{rerun['one'] / rerun['all']:.2f} of a full ingest ({rerun['all']:.2f} s; target <= 0.2)"
+        f"{rerun['one'] / rerun['all']:.2f} of a full ingest ({rerun['all']:.2f} s; best of "
+        f"three each; round by round {', '.join(f'{r:.2f}' for r in sorted(rerun['ratios']))}; "
+        "target <= 0.2)"
     )
     quarters = [quarters_together_and_apart() for _ in range(3)]
     ratios = sorted(q["together"] / q["apart"] for q in quarters)

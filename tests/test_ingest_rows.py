@@ -220,6 +220,34 @@ def test_duplicates_within_and_across_files_are_kept_once_and_counted(workspace:
     assert_rows_add_up(result)
 
 
+def test_a_duplicate_is_found_whether_its_sheets_are_parsed_or_cached(
+    workspace: Workspace, tmp_path
+) -> None:
+    """The rows' hashes are made where each sheet is parsed and kept in the cache: equal rows
+    match across a fresh and a cached sheet, and across a sheet without the notes column
+    and one where it is empty."""
+    from clusterix_reports.ingest.dedupe import row_hashes
+
+    use = ["C1", "S1", D(2019, 3, 1), 5, 2, 100]
+    write_xlsx(workspace.export("an.xlsx"), [("Log", [HEADER, [*use, None]])])
+    write_xlsx(workspace.export("bram.xlsx"), [("Log", [HEADER[:6], use])])
+    cache = tmp_path / "cache"
+    first = ingest(workspace.pipeline(), cache_dir=cache)
+    assert sheet_record(first, "exports/bram.xlsx", "Log")["rows_duplicate"] == 1
+    write_xlsx(  # changed: read again, while bram.xlsx comes from the cache
+        workspace.export("an.xlsx"), [("Log", [HEADER, [*use, None], ["C2", "S1", D(2019, 3, 2)]])]
+    )
+    again = ingest(workspace.pipeline(), cache_dir=cache)
+    assert (again.files_reused, again.files_parsed) == (first.files_parsed - 1, 1)
+    assert sheet_record(again, "exports/bram.xlsx", "Log")["rows_duplicate"] == 1
+    assert again.duplicates["duplicate_of_file"].tolist() == ["exports/an.xlsx"]
+    assert len(again.tables["service_log"]) == 2
+    kept = again.tables["service_log"]
+    # the hash of a row alone and in the combined table alike
+    assert (row_hashes(kept.iloc[:1], "service_log") == row_hashes(kept, "service_log")[:1]).all()
+    assert_rows_add_up(again)
+
+
 def test_broken_files_are_recorded_and_the_others_still_read(
     workspace: Workspace, tmp_path
 ) -> None:

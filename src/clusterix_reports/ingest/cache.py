@@ -13,6 +13,7 @@ import json
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -84,6 +85,10 @@ def outcome_to_bytes(outcome: FileOutcome) -> bytes:
             blob = _frame_bytes(getattr(table, frame))
             frames[frame] = [sum(map(len, blobs)), len(blob), zlib.crc32(blob)]
             blobs.append(blob)
+        if table.row_hashes is not None:
+            blob = np.ascontiguousarray(table.row_hashes, dtype="<u8").tobytes()
+            frames["row_hashes"] = [sum(map(len, blobs)), len(blob), zlib.crc32(blob)]
+            blobs.append(blob)
         tables.append({"sheet": _position(outcome.record.sheets, sheet), "table": name, **frames})
     head = {
         "record": dataclasses.asdict(outcome.record),
@@ -104,7 +109,11 @@ def outcome_from_bytes(data: bytes) -> FileOutcome:
     outcome = FileOutcome(record, peak_memory_mb=float(head["peak_memory_mb"]))
     for entry in head["tables"]:
         frames = [_frame_at(body, *entry[frame]) for frame in FRAMES]
-        outcome.tables.append((sheets[entry["sheet"]], str(entry["table"]), SheetTable(*frames)))
+        table = SheetTable(*frames)
+        if "row_hashes" in entry:
+            blob = _checked(body, *entry["row_hashes"])
+            table.row_hashes = np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+        outcome.tables.append((sheets[entry["sheet"]], str(entry["table"]), table))
     return outcome
 
 
@@ -120,10 +129,15 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _frame_at(body: memoryview, offset: int, length: int, crc32: int) -> pd.DataFrame:
+def _checked(body: memoryview, offset: int, length: int, crc32: int) -> memoryview:
     blob = body[offset : offset + length]
     if len(blob) != length or zlib.crc32(blob) != crc32:
         raise ValueError("a cached frame does not match its CRC-32")
+    return blob
+
+
+def _frame_at(body: memoryview, offset: int, length: int, crc32: int) -> pd.DataFrame:
+    blob = _checked(body, offset, length, crc32)
     table = ipc.open_stream(pa.BufferReader(blob)).read_all()
     frame = table.to_pandas()
     for name, column in zip(table.column_names, table.columns, strict=True):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, split_duplicates
+from clusterix_reports.ingest.dedupe import DUPLICATE_COLUMNS, row_hashes, split_duplicates
 from clusterix_reports.ingest.files import FileOutcome, FileRecord
 from clusterix_reports.ingest.schemas import SCHEMAS
 from clusterix_reports.ingest.tables import REJECTED_COLUMNS
@@ -15,7 +16,7 @@ Combined = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # kept, rejected, du
 
 def combine_table(name: str, outcomes: list[FileOutcome]) -> Combined:
     """All sheets of one table kind: duplicates set aside, counts written into the sheet records."""
-    parts, rejected_parts, owners = [], [], []
+    parts, rejected_parts, owners, hashes = [], [], [], []
     for outcome in outcomes:
         for sheet_record, table_name, sheet_table in outcome.tables:
             if table_name != name:
@@ -23,6 +24,9 @@ def combine_table(name: str, outcomes: list[FileOutcome]) -> Combined:
             parts.append(sheet_table.loaded)
             rejected_parts.append(sheet_table.rejected)
             owners.append((outcome.record.path, sheet_record))
+            made = sheet_table.row_hashes
+            ok = made is not None and len(made) == len(sheet_table.loaded)
+            hashes.append(made if ok else row_hashes(sheet_table.loaded, name))
     columns = list(SCHEMAS[name].names)
     if not parts:
         return (
@@ -32,7 +36,7 @@ def combine_table(name: str, outcomes: list[FileOutcome]) -> Combined:
         )
     loaded = pd.concat(parts, ignore_index=True)
     spec = vocabulary().tables[name]
-    kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name)
+    kept, duplicates, id_rejected = split_duplicates(loaded, spec.key, name, np.concatenate(hashes))
     rejected = pd.concat([r for r in [*rejected_parts, id_rejected] if len(r)] or [id_rejected])
     counts = {
         name: rows_per_sheet(frame)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -10,14 +13,11 @@ from clusterix_reports.ingest.tables import REJECTED_COLUMNS, SOURCE_COLUMNS
 
 
 def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The value columns with lists made hashable (as text), so rows can be compared."""
+    """The value columns with lists made comparable (as text), so rows can be compared."""
     out = frame[columns]  # not copied: pandas copies a column only where it is replaced
     for name in columns:
-        first = out[name].dropna().head(1)
-        if len(first) and isinstance(first.iloc[0], list | tuple):
-            out[name] = out[name].map(
-                lambda x: "\x1f".join(x) if isinstance(x, list | tuple) else x
-            )
+        if _holds_lists(out[name]):
+            out[name] = out[name].map(_joined)
     return out
 
 
@@ -37,35 +37,66 @@ _MISSING_HASH = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0x100000001B3)
 
 
+def _joined(value: Any) -> Any:
+    return "\x1f".join(value) if isinstance(value, list | tuple) else value
+
+
+def _holds_lists(column: pd.Series) -> bool:
+    """Whether a column's cells are lists (judged by its first value, as parsing makes them)."""
+    if column.dtype != object:
+        return False
+    present = column.notna().to_numpy()
+    return bool(present.any()) and isinstance(column.iloc[int(present.argmax())], list | tuple)
+
+
 def _column_hashes(column: pd.Series) -> np.ndarray:
-    """A hash of each value of a column: numbers and times as they are, other values (text,
-    few distinct ones) hashed once each and spread over the rows by their codes."""
-    if column.dtype.kind in "biufmM":
-        return pd.util.hash_array(column.to_numpy())
-    codes, distinct = pd.factorize(column, use_na_sentinel=True)
-    hashes = pd.util.hash_array(np.asarray(distinct, dtype=object))
-    return np.append(hashes, _MISSING_HASH)[codes]
-
-
-def _row_hashes(comparable: pd.DataFrame) -> np.ndarray:
-    """A hash of each row's values, column by column; equal values hash alike."""
-    hashes = np.zeros(len(comparable), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for name in comparable.columns:
-            hashes = (hashes ^ _column_hashes(comparable[name])) * _MIX
+    """A hash of each value of a column that depends on the value alone, whatever the
+    column's type in its sheet (a field a sheet lacks is a column of None there): numbers
+    and times by their value, text (and lists, as text) hashed once per distinct value,
+    every missing value alike."""
+    kind = column.dtype.kind
+    if kind in "biuf":
+        numbers = column.to_numpy(dtype=float, na_value=np.nan)
+        hashes, missing = pd.util.hash_array(numbers), np.isnan(numbers)
+    elif kind in "mM":
+        hashes = pd.util.hash_array(column.to_numpy().astype(f"{kind}8[ns]").view("i8"))
+        missing = column.isna().to_numpy()
+    else:
+        text = column.map(_joined) if _holds_lists(column) else column
+        codes, distinct = pd.factorize(text, use_na_sentinel=True)
+        distinct_hashes = pd.util.hash_array(np.asarray(distinct, dtype=object))
+        return np.append(distinct_hashes, _MISSING_HASH)[codes]
+    hashes[missing] = _MISSING_HASH
     return hashes
 
 
-def _first_equal_rows(comparable: pd.DataFrame) -> np.ndarray:
+def _value_columns(columns: Iterable[str], table: str) -> list[str]:
+    """The columns that make two rows the same use: all but where a row came from (and in
+    the service log who reported it: the account manager is not part of a use)."""
+    reporter = ("account_manager",) if table == "service_log" else ()
+    return [c for c in columns if c not in (*SOURCE_COLUMNS, *reporter)]
+
+
+def row_hashes(loaded: pd.DataFrame, table: str) -> np.ndarray:
+    """A hash of each loaded row's values, alike for equal rows of any sheet: a sheet's
+    hashes are made where it is parsed (and kept with it in the cache), so combining only
+    joins them."""
+    hashes = np.zeros(len(loaded), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for name in _value_columns(loaded.columns, table):
+            hashes = (hashes ^ _column_hashes(loaded[name])) * _MIX
+    return hashes
+
+
+def _first_equal_rows(comparable: pd.DataFrame, hashes: np.ndarray) -> np.ndarray:
     """For each row, the position of the first row with equal values (itself when none is earlier).
 
-    Rows are hashed column by column (vectorised); rows whose hash was seen before are then
-    compared value by value with that first row, so a hash collision never merges two uses.
+    Rows are grouped by their hashes; rows whose hash was seen before are then compared
+    value by value with that first row, so a hash collision never merges two uses.
     """
     positions = np.arange(len(comparable))
     if comparable.empty:
         return positions
-    hashes = _row_hashes(comparable)
     codes, _ = pd.factorize(hashes)  # numbered in order of first appearance
     seen_before = np.maximum.accumulate(codes)
     new = np.ones(len(codes), dtype=bool)
@@ -104,17 +135,18 @@ def _with_originals(loaded: pd.DataFrame, first: np.ndarray, table: str) -> pd.D
 
 
 def split_duplicates(
-    loaded: pd.DataFrame, key: str | None, table: str
+    loaded: pd.DataFrame, key: str | None, table: str, hashes: np.ndarray | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(kept rows, duplicate rows, rows rejected as duplicate_id), in source order.
 
     A duplicate repeats every loaded value of an earlier row, whoever reported it (in the
     service log the account manager is who reported a use, not part of it); a duplicate_id row reuses the
-    id of an earlier loaded row with other values.
+    id of an earlier loaded row with other values. `hashes`: the rows' `row_hashes`, where
+    they were made already.
     """
-    reporter = ("account_manager",) if table == "service_log" else ()
-    values = [c for c in loaded.columns if c not in (*SOURCE_COLUMNS, *reporter)]
-    first = _first_equal_rows(_comparable(loaded, values))
+    if hashes is None:
+        hashes = row_hashes(loaded, table)
+    first = _first_equal_rows(_comparable(loaded, _value_columns(loaded.columns, table)), hashes)
     duplicates = _with_originals(loaded, first, table)
     unique = first == np.arange(len(loaded))
     kept = loaded if unique.all() else loaded[unique]  # no copy where nothing repeats

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest.columns import column_cells
+from clusterix_reports.ingest.dedupe import row_hashes
 from clusterix_reports.ingest.headers import HEADER_SEARCH_ROWS, find_header
 from clusterix_reports.ingest.read import RawSheet, UnreadableFileError, read_workbook
 from clusterix_reports.ingest.tables import (
@@ -171,6 +172,7 @@ def _read_sheet(
     record.status = "read"
     record.rows_read = len(cells)
     table = build_sheet_table(match.table, cells, (relative, sheet.name), sheet.date1904, ctx)
+    table.row_hashes = row_hashes(table.loaded, match.table.name)  # here, on both cores
     return record, table
 
 

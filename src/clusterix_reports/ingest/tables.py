@@ -73,6 +73,7 @@ class SheetTable:
     loaded: pd.DataFrame
     rejected: pd.DataFrame
     problems: pd.DataFrame  # every problem of every rejected row, for `validate`
+    row_hashes: np.ndarray | None = None  # of the loaded rows' values (dedupe.row_hashes)
 
 
 def parse_field(cells: np.ndarray, spec: FieldSpec, date1904: bool, ctx: ParseContext) -> v.Parsed:
