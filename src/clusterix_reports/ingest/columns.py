@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from clusterix_reports.ingest.read import Columns
-from clusterix_reports.ingest.tables import SheetCells, bools_as_text
-from clusterix_reports.ingest.values import blank_cells, objects
+from clusterix_reports.ingest.tables import SheetCells
+from clusterix_reports.ingest.values import objects
 
 
 def _python_value(value: Any) -> Any:
@@ -23,8 +23,9 @@ def _python_value(value: Any) -> Any:
     return value
 
 
-def encoded(array: Any, height: int) -> tuple[np.ndarray, list[Any]]:
-    """A column's codes and its distinct values as Python objects.
+def encoded(array: Any, height: int) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """A column's codes, its distinct values as Python objects (True and False as text, as
+    the parsers take them) and which of those are blank.
 
     An empty cell is "", as the cell-by-cell reader gives it, so both readers parse alike.
     """
@@ -32,16 +33,26 @@ def encoded(array: Any, height: int) -> tuple[np.ndarray, list[Any]]:
     import pyarrow.compute as pc
 
     if array is None or pa.types.is_null(array.type):
-        return np.zeros(height, dtype=np.intp), [""]
+        return np.zeros(height, dtype=np.intp), [""], np.ones(1, dtype=bool)
     dictionary = pc.dictionary_encode(array)
     values = dictionary.dictionary.to_pylist()
-    if pa.types.is_timestamp(array.type):
+    kind = array.type
+    if pa.types.is_timestamp(kind):
         values = [_python_value(v) for v in values]
+    if pa.types.is_boolean(kind):
+        values = ["TRUE" if v else "FALSE" for v in values]
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        blank = np.array([not v.strip() for v in values], dtype=bool)
+    elif pa.types.is_floating(kind):
+        blank = np.isnan(np.asarray(values, dtype=float))
+    else:
+        blank = np.zeros(len(values), dtype=bool)
     codes = dictionary.indices
     if codes.null_count:
         codes = pc.fill_null(codes, len(values))
         values.append("")
-    return codes.to_numpy(zero_copy_only=False).astype(np.intp), values
+        blank = np.append(blank, True)
+    return codes.to_numpy(zero_copy_only=False).astype(np.intp), values, blank
 
 
 def non_blank(array: Any) -> np.ndarray:
@@ -66,20 +77,17 @@ def column_cells(columns: Columns, mapped: dict[int, str]) -> SheetCells:
     filled = np.zeros(height, dtype=bool)
     found = {}
     for position, name in mapped.items():
-        codes, values = columns.cells.get(position) or encoded(columns.arrays.get(position), height)
-        distinct = objects(values, len(values))
-        filled |= ~blank_cells(distinct)[codes]
-        found[name] = (codes, distinct)
+        coded = columns.cells.get(position) or encoded(columns.arrays.get(position), height)
+        codes, values, blank = coded
+        filled |= ~blank[codes]
+        found[name] = (codes, objects(values, len(values)))
     for position, array in columns.arrays.items():
         if position not in mapped:
             filled |= non_blank(array)
-    for position, (codes, values) in columns.cells.items():
+    for position, (codes, _, blank) in columns.cells.items():
         if position not in mapped:
-            filled |= ~blank_cells(objects(values, len(values)))[codes]
+            filled |= ~blank[codes]
     return SheetCells(
-        {
-            name: (codes[filled], bools_as_text(distinct))
-            for name, (codes, distinct) in found.items()
-        },
+        {name: (codes[filled], distinct) for name, (codes, distinct) in found.items()},
         np.arange(columns.first_row, columns.first_row + height)[filled],
     )

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from clusterix_reports.ingest.values import is_blank
+
 READ_AS = "duration"  # the one Arrow type a text or a number cell cannot be converted to
 _EPOCHS = {False: dt.datetime(1899, 12, 30), True: dt.datetime(1904, 1, 1)}
 # A typed "date" this close to the epoch is likelier a time of day or a duration, which a
@@ -70,11 +72,12 @@ def _date_value(days: dt.timedelta, epoch: dt.datetime) -> dt.date | dt.datetime
 
 
 def mixed_column(
-    array: Any, errors: list[tuple[int, str]], height: int, date1904: bool
-) -> tuple[np.ndarray, list[Any]]:
-    """A column's codes and distinct cells, "" for an empty one: typed dates from `array`
-    (durations), every other cell from its conversion error (row, detail). Raises
-    UndecodableCellError where a cell cannot be given exactly."""
+    array: Any, rows: np.ndarray, details: list[str], height: int, date1904: bool
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """A column's codes, its distinct cells ("" for an empty one, True and False as text, as
+    the parsers take them) and which of those are blank: typed dates from `array`
+    (durations), every other cell from its conversion error (at `rows`, saying `details`).
+    Raises UndecodableCellError where a cell cannot be given exactly."""
     import pyarrow.compute as pc
 
     if len(array) != height:
@@ -86,17 +89,18 @@ def mixed_column(
     epoch = _EPOCHS[date1904]
     values: list[Any] = [_date_value(days, epoch) for days in spans]
     values.append("")
+    blank = [np.zeros(len(spans), dtype=bool), np.ones(1, dtype=bool)]
     codes = pc.fill_null(dictionary.indices, len(spans)).to_numpy(zero_copy_only=False)
     codes = codes.astype(np.intp)
-    if errors:
-        rows = np.fromiter((row for row, _ in errors), dtype=np.intp, count=len(errors))
-        codes[rows] = _decoded_cells([detail for _, detail in errors], values)
-    return codes, values
+    if details:
+        codes[rows] = _decoded_cells(details, values, blank)
+    return codes, values, np.concatenate(blank)
 
 
-def _decoded_cells(details: list[str], values: list[Any]) -> np.ndarray:
-    """Codes into `values` (extended) for cells given by their conversion errors: numbers and
-    text without escapes decoded on whole Arrow arrays, the rest one by one."""
+def _decoded_cells(details: list[str], values: list[Any], blank: list[np.ndarray]) -> np.ndarray:
+    """Codes into `values` (extended, and `blank` with them) for cells given by their
+    conversion errors: numbers and text without escapes decoded on whole Arrow arrays, the
+    rest one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -123,12 +127,21 @@ def _decoded_cells(details: list[str], values: list[Any]) -> np.ndarray:
         except pa.ArrowInvalid as exc:
             raise UndecodableCellError(str(exc)) from None
         codes[where] = encoded.indices.to_numpy(zero_copy_only=False) + len(values)
-        values.extend(encoded.dictionary.to_pylist())
+        distinct = encoded.dictionary.to_pylist()
+        values.extend(distinct)
+        if kind == pa.float64():
+            blank.append(np.isnan(np.asarray(distinct, dtype=float)))
+        else:
+            blank.append(np.array([not text.strip() for text in distinct], dtype=bool))
     known: dict[str, int] = {}
     for i in np.flatnonzero(codes < 0):  # escapes, whole numbers, True and False
         code = known.get(details[i])
         if code is None:
             code = known[details[i]] = len(values)
-            values.append(decoded_cell(details[i]))
+            value = decoded_cell(details[i])
+            if isinstance(value, bool):
+                value = "TRUE" if value else "FALSE"  # kept apart from 1 and 0
+            values.append(value)
+            blank.append(np.array([is_blank(value)]))
         codes[i] = code
     return codes

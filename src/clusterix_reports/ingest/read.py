@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from clusterix_reports.ingest.delimited import read_csv_rows
 from clusterix_reports.ingest.errors import UnreadableFileError
 from clusterix_reports.ingest.merged import CellMarks, fill_merged_down, put_error_cells
@@ -30,8 +32,9 @@ class Columns:
     arrays: dict[int, Any]
     height: int
     first_row: int  # spreadsheet row number of the arrays' first item
-    # columns that mix kinds of cell: codes into their distinct cells ("" for an empty one)
-    cells: dict[int, tuple[Any, list[Any]]] = field(default_factory=dict)
+    # columns that mix kinds of cell: codes into their distinct cells ("" for an empty one),
+    # and which of those are blank
+    cells: dict[int, tuple[Any, list[Any], Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -209,17 +212,19 @@ def _columns(
     """A loaded sheet's columns: plain Arrow arrays, and the per-cell columns decoded."""
     import pyarrow as pa
 
-    by_column: dict[int, list[tuple[int, str]]] = {}
-    for error in errors.errors if errors is not None else []:
-        row, column = error.offset_position
-        by_column.setdefault(column, []).append((row, error.detail))
+    found = errors.errors if errors is not None else []
+    places = np.array([e.offset_position for e in found], dtype=np.intp).reshape(-1, 2)
+    details = [e.detail for e in found]
+    by_column = {}  # column -> the rows and details of its cells that did not convert
+    for column in np.unique(places[:, 1]).tolist():
+        where = np.flatnonzero(places[:, 1] == column)
+        by_column[column] = (places[where, 0], [details[i] for i in where])
     arrays, cells = {}, {}
     for index, (info, array) in enumerate(zip(sheet.selected_columns, batch.columns, strict=True)):
         position = info.absolute_index
         if position in per_cell or info.name in per_cell:
-            cells[position] = mixed_column(
-                array, by_column.pop(index, []), batch.num_rows, date1904
-            )
+            rows, said = by_column.pop(index, (np.zeros(0, dtype=np.intp), []))
+            cells[position] = mixed_column(array, rows, said, batch.num_rows, date1904)
             continue
         kind = array.type
         if not (
