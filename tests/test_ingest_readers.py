@@ -246,7 +246,7 @@ def test_a_conversion_error_decodes_to_the_cell_itself() -> None:
     from clusterix_reports.ingest.mixed_columns import UndecodableCellError, decoded_cell
 
     said = "Expected duration but got '{}'".format
-    assert decoded_cell(said('String("a\\"b\\\\c\\n\\t\\u{200b}\'")')) == 'a"b\\c\n\t\u200b\''
+    assert decoded_cell(said('String("a\\"b\\\\c\\n\\t\\u{200b}\'")')) == "a\"b\\c\n\t\u200b'"
     assert decoded_cell(said("Float(1.234)")) == 1.234
     assert decoded_cell(said("Float(1e20)")) == 1e20
     assert decoded_cell(said("Int(-7)")) == -7

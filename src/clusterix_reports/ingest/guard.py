@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from clusterix_reports.ingest.errors import UnreadableFileError
+from clusterix_reports.ingest.unzip import member_chunks
 from clusterix_reports.limits import Limits
 
 CHUNK = 1 << 20
@@ -88,9 +90,10 @@ def check_archive(path: Path, kind: str, limits: Limits) -> frozenset[str]:
     budget = limits.max_unpacked_mb * 2**20
     marked = set()
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             for info in archive.infolist():
-                budget, has_marks = _check_member(archive, info, kind, budget, limits)
+                chunks = member_chunks(handle, archive, info, CHUNK)
+                budget, has_marks = _check_member(archive, chunks, info, kind, budget, limits)
                 if has_marks:
                     marked.add(info.filename)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
@@ -111,27 +114,31 @@ _ODS_READ = ("content.xml", "styles.xml", "meta.xml", "settings.xml", "META-INF/
 
 
 def _check_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: Limits
+    archive: zipfile.ZipFile,
+    chunks: Iterator[bytes],
+    info: zipfile.ZipInfo,
+    kind: str,
+    budget: int,
+    limits: Limits,
 ) -> tuple[int, bool]:
     unpacked, head, tail, has_marks, prolog = 0, b"", b"", False, _Prolog()
     is_xml = _is_read(info.filename, kind)
     marks = _CELL_MARKS.get(kind, ())
     part = "/" + info.filename.replace("\\", "/").lower()
     checks_cells = kind == "xlsx" and "/worksheets/" in part
-    with archive.open(info) as member:
-        while chunk := member.read(CHUNK):
-            unpacked += len(chunk)
-            if unpacked > budget:
-                raise UnreadableFileError(
-                    f"the file unpacks to more than {limits.max_unpacked_mb} MiB (a zip bomb, or far too "
-                    "large for an export)"
-                )
-            if checks_cells and len(head) < 65536:  # where a worksheet declares its size
-                head += chunk[: 65536 - len(head)]
-            if is_xml:  # the whole part, and across chunk boundaries
-                prolog.feed(chunk)
-                has_marks = has_marks or _marked(chunk, marks) or _marked(tail + chunk[:32], marks)
-                tail = chunk[-32:]
+    for chunk in chunks:
+        unpacked += len(chunk)
+        if unpacked > budget:
+            raise UnreadableFileError(
+                f"the file unpacks to more than {limits.max_unpacked_mb} MiB (a zip bomb, or far too "
+                "large for an export)"
+            )
+        if checks_cells and len(head) < 65536:  # where a worksheet declares its size
+            head += chunk[: 65536 - len(head)]
+        if is_xml:  # the whole part, and across chunk boundaries
+            prolog.feed(chunk)
+            has_marks = has_marks or _marked(chunk, marks) or _marked(tail + chunk[:32], marks)
+            tail = chunk[-32:]
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
         raise UnreadableFileError(
