@@ -13,23 +13,18 @@ _ERROR_VALUE = re.compile(
     re.IGNORECASE,
 )  # Excel's error values and LibreOffice's Err:NNN
 
-
-def spreadsheet_errors(cells: Sequence[Any]) -> np.ndarray:
-    """For each cell, whether it shows a spreadsheet error value such as #VALUE!."""
-    return np.fromiter(
-        (isinstance(x, str) and _ERROR_VALUE.fullmatch(x.strip()) is not None for x in cells),
-        dtype=bool,
-        count=len(cells),
-    )
-
-
 MAX_VALUE_CHARS = 131_072  # as the csv module allows by default: longer is no table value
 
 
-def overlong_cells(cells: Sequence[Any]) -> np.ndarray:
-    """For each cell, whether it is text longer than any field may hold (MAX_VALUE_CHARS)."""
-    return np.fromiter(
-        (isinstance(x, str) and len(x) > MAX_VALUE_CHARS for x in cells),
-        dtype=bool,
-        count=len(cells),
-    )
+def text_checks(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """For each cell, whether it shows a spreadsheet error value such as #VALUE!, and whether
+    it is text longer than any field may hold (MAX_VALUE_CHARS); one pass, over text only."""
+    errors = np.zeros(len(cells), dtype=bool)
+    overlong = np.zeros(len(cells), dtype=bool)
+    for i, cell in enumerate(cells):
+        if isinstance(cell, str):
+            if len(cell) > MAX_VALUE_CHARS:
+                overlong[i] = True
+            elif "#" in cell or ":" in cell:  # what every error value holds, before the pattern
+                errors[i] = _ERROR_VALUE.fullmatch(cell.strip()) is not None
+    return errors, overlong

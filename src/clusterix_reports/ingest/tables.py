@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_reports.ingest import values as v
-from clusterix_reports.ingest.cell_checks import overlong_cells, spreadsheet_errors
+from clusterix_reports.ingest.cell_checks import text_checks
 from clusterix_reports.ingest.reasons import Reason, reason_message
 from clusterix_reports.ingest.vocabulary import FieldSpec, TableSpec, Vocabulary
 
@@ -175,9 +175,10 @@ def _parse_fields(
         codes, distinct = cells.columns[spec.name]
         result = parse_field(distinct, spec, date1904, ctx)
         problems = result.problems.copy()
+        error_values, overlong = text_checks(distinct)
         if spec.type != "notes":  # in notes an error value is kept as the text it shows
-            problems[spreadsheet_errors(distinct)] = Reason.FORMULA_ERROR
-        problems[overlong_cells(distinct)] = Reason.BAD_VALUE
+            problems[error_values] = Reason.FORMULA_ERROR
+        problems[overlong] = Reason.BAD_VALUE
         if spec.required:
             problems[v.blank_cells(distinct)] = Reason.MISSING_VALUE
         if spec.name in table.in_programme:
@@ -218,11 +219,12 @@ def build_sheet_table(
     columns["source_row"] = cells.rows[good].astype("int64")
     loaded = pd.DataFrame(columns)
     problems = _problem_rows(table, _problem_entries(found, ctx), managers, cells.rows, source, ctx)
-    named = Counter(m for m in columns.get("account_manager", ()) if isinstance(m, str))
+    unnamed = [row for row in problems if not row["account_manager"]]
+    named = unnamed and Counter(m for m in columns.get("account_manager", ()) if isinstance(m, str))
     if named:  # rows that name no one go to whom the sheet names most (first named on a tie)
         usual = named.most_common(1)[0][0]
-        for row in problems:
-            row["account_manager"] = row["account_manager"] or usual
+        for row in unnamed:
+            row["account_manager"] = usual
     return SheetTable(loaded, _first_problems(problems), _frame(problems))
 
 
