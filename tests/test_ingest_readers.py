@@ -123,20 +123,25 @@ def test_a_column_that_mixes_types_only_below_the_first_rows_reads_alike(
     tmp_path, ctx, monkeypatch
 ) -> None:
     typed = [
-        ["C1", "S1", D(2019, 5, 1) + dt.timedelta(days=n), 2, 1, 10.5, "", "An"] for n in range(40)
+        ["C1", "S1", D(2019, 3, 1) + dt.timedelta(days=n), 2, 1, 10.5, "", "An"] for n in range(100)
     ]
     late = [list(row) for row in typed]
-    late[30][2] = "31/05/2019"  # typed as text, as account managers do, below row 15
-    late[35][5] = "1.234,50"  # a Belgian cost as text
+    late[91][2] = "31/05/2019"  # typed as text, as account managers do, below the rows read first
+    late[95][5] = "1.234,50"  # a Belgian cost as text
     path = write_xlsx(tmp_path / "late.xlsx", [("Log", [HEADER_LOG, *late])])
     streamed, whole, used = _both_ways(path, ctx, monkeypatch)
     assert used == [True]  # two more passes, each for a column found to mix kinds
     _assert_same(streamed, whole)
+    monkeypatch.setattr(read, "MIXED_RETRIES", 1)  # one pass too few: read cell by cell
+    fewer, _, used = _both_ways(path, ctx, monkeypatch)
+    assert used == [False]
+    _assert_same(fewer, whole)
+    monkeypatch.undo()
     loaded = streamed.tables[0][2].loaded
-    assert len(loaded) == 40
-    assert loaded["date"].iloc[30] == pd.Timestamp(2019, 5, 31)
-    assert loaded["cost_eur"].iloc[35] == 1234.5
-    early = write_xlsx(tmp_path / "early.xlsx", [("Log", [HEADER_LOG, late[30], *typed])])
+    assert len(loaded) == 100
+    assert loaded["date"].iloc[91] == pd.Timestamp(2019, 5, 31)
+    assert loaded["cost_eur"].iloc[95] == 1234.5
+    early = write_xlsx(tmp_path / "early.xlsx", [("Log", [HEADER_LOG, late[91], *typed])])
     streamed, whole, used = _both_ways(early, ctx, monkeypatch)
     assert used == [True]  # the date column mixes in the first rows: one pass
     _assert_same(streamed, whole)
