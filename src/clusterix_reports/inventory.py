@@ -43,9 +43,10 @@ def sha256_of(path: Path) -> str:
         digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    found = digest.hexdigest()
     if _HASHED is not None:
-        _HASHED[identity] = digest.hexdigest()
-    return digest.hexdigest()
+        _HASHED[identity] = found
+    return found
 
 
 def input_files(inputs: Path, outputs: Path | None = None) -> list[tuple[Path, str, str]]:

@@ -4,7 +4,7 @@ the same pass as the rest of its sheet, with every cell's own value and kind kep
 Such a column is asked for as a duration: a typed date arrives as its serial number of days,
 and every other cell as a conversion error that carries the cell exactly as the workbook
 holds it (`String("03/05/2019")`, `Float(1234.5)`, `Bool(true)`), decoded here. So a typed
-1.234 stays the number 1.234 and the text "1.234" stays text (1234 in Belgian notation),
+1.234 stays the number 1.234 and the text "1.234,50" stays text (parsed as 1234.5 later),
 as the cell-by-cell reader gives them. Anything else (a time of day, a duration, a kind of
 cell not listed here) makes the sheet go to the cell-by-cell reader.
 """
@@ -17,10 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from clusterix_reports.ingest.values import is_blank
+from clusterix_reports.ingest.values import EXCEL_EPOCH_1900, EXCEL_EPOCH_1904, is_blank
 
 READ_AS = "duration"  # the one Arrow type a text or a number cell cannot be converted to
-_EPOCHS = {False: dt.datetime(1899, 12, 30), True: dt.datetime(1904, 1, 1)}
+_EPOCHS = {  # the workbook's day 0, as the number parsers count it
+    date1904: dt.datetime.combine(epoch.item(), dt.time())
+    for date1904, epoch in ((False, EXCEL_EPOCH_1900), (True, EXCEL_EPOCH_1904))
+}
 # A typed "date" this close to the epoch is likelier a time of day or a duration, which a
 # duration cannot tell apart from a date: such a sheet is read cell by cell.
 EARLIEST_DAYS = 3653  # 1910
@@ -72,7 +75,7 @@ def _date_value(days: dt.timedelta, epoch: dt.datetime) -> dt.date | dt.datetime
 
 
 def mixed_column(
-    array: Any, rows: np.ndarray, details: list[str], height: int, date1904: bool
+    array: Any, rows: np.ndarray, details: list[str], date1904: bool
 ) -> tuple[np.ndarray, list[Any], np.ndarray]:
     """A column's codes, its distinct cells ("" for an empty one, True and False as text, as
     the parsers take them) and which of those are blank: typed dates from `array`
@@ -80,8 +83,6 @@ def mixed_column(
     Raises UndecodableCellError where a cell cannot be given exactly."""
     import pyarrow.compute as pc
 
-    if len(array) != height:
-        raise UndecodableCellError("a column shorter than its sheet")
     dictionary = pc.dictionary_encode(array)
     spans = dictionary.dictionary.to_pylist()
     if any(days.days < EARLIEST_DAYS for days in spans):

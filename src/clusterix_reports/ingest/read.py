@@ -155,7 +155,7 @@ class _Readers:
     def whole(self, name: str) -> RawSheet:
         """Sheet `name` read cell by cell."""
         if self.sheets is None:
-            read = _read_with_calamine(self.path, "xlsx", self.limits, self.marked)
+            read = _read_with_calamine(self.path, "xlsx", self.limits, self.marked, self.date1904)
             self.sheets = {sheet.name: sheet for sheet in read}
         if name not in self.sheets:
             raise UnreadableFileError(f"the workbook lists a sheet {name} that it does not hold")
@@ -227,7 +227,7 @@ def _columns(
         position = info.absolute_index
         if position in per_cell or info.name in per_cell:
             rows, said = by_column.pop(index, (np.zeros(0, dtype=np.intp), []))
-            cells[position] = mixed_column(array, rows, said, batch.num_rows, date1904)
+            cells[position] = mixed_column(array, rows, said, date1904)
             continue
         kind = array.type
         if not (
@@ -247,13 +247,19 @@ def _columns(
 
 
 def _read_with_calamine(
-    path: Path, kind: str, limits: Limits, marked: frozenset[str] = frozenset()
+    path: Path,
+    kind: str,
+    limits: Limits,
+    marked: frozenset[str] = frozenset(),
+    date1904: bool | None = None,
 ) -> list[RawSheet]:
     """Every sheet cell by cell (python-calamine), with merged values filled down and error
-    values put back (`marked`: the archive members that hold either, as the guard saw)."""
+    values put back (`marked`: the archive members that hold either, as the guard saw;
+    `date1904`: the xlsx's date system where its workbook part was read already)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    date1904 = kind == "xlsx" and _is_1904(path)
+    if date1904 is None:
+        date1904 = kind == "xlsx" and _is_1904(path)
     marks = _cell_marks(path, kind, marked)
     try:
         workbook = CalamineWorkbook.from_path(str(path))

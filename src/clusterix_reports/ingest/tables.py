@@ -220,7 +220,9 @@ def build_sheet_table(
     loaded = pd.DataFrame(columns)
     problems = _problem_rows(table, _problem_entries(found, ctx), managers, cells.rows, source, ctx)
     unnamed = [row for row in problems if not row["account_manager"]]
-    named = unnamed and Counter(m for m in columns.get("account_manager", ()) if isinstance(m, str))
+    named = Counter(
+        m for m in (columns.get("account_manager", ()) if unnamed else ()) if isinstance(m, str)
+    )
     if named:  # rows that name no one go to whom the sheet names most (first named on a tie)
         usual = named.most_common(1)[0][0]
         for row in unnamed:
