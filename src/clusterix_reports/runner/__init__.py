@@ -280,7 +280,7 @@ def _locked_run(
         remove_stale_staging(outputs)
         staging = new_staging(outputs)
         render_early = "render" in options.steps and not decide_ingest(pipeline, False).reuse
-        with overlap.executor(pipeline, options.serial, render_early) as executor:
+        with overlap.executor(pipeline, options.serial, render_early, len(asked)) as executor:
             ctx = StepContext(
                 replace(pipeline, outputs=staging),
                 executor,
