@@ -401,3 +401,27 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_windows_1252(workspac
     assert log["source_file"].tolist() == ["exports/café.xlsx"]
     record = json.loads((workspace.outputs / "data" / "ingest.json").read_text(encoding="utf-8"))
     assert [f["status"] for f in record["files"] if f["path"] == "exports/café.xlsx"] == ["read"]
+
+
+def test_error_values_deep_in_a_long_sheet_and_above_its_header_are_found(workspace) -> None:
+    """Below the rows read ahead, the column reader reports them; the cell-by-cell reader
+    then finds each one. One in the title above the header changes nothing."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(["#REF!"])
+    sheet["A1"].data_type = "e"
+    sheet.append(HEADER_LOG)
+    for day in range(1, 201):
+        sheet.append(["C1", "S1", D(2019, 11, 1 + day % 28), 4, 2, 100 + day, "", "An"])
+    sheet["F150"], sheet["C180"] = "#DIV/0!", "#N/A"
+    for cell in (sheet["F150"], sheet["C180"]):
+        cell.data_type = "e"
+    book.save(workspace.export("long.xlsx"))
+    result = ingest(workspace.pipeline())
+    rejected = result.rejected[["source_row", "field", "value", "reason"]].values.tolist()
+    assert rejected == [
+        [150, "cost_eur", "#DIV/0!", "formula_error"],
+        [180, "date", "#N/A", "formula_error"],
+    ]
+    assert len(result.tables["service_log"]) == 198

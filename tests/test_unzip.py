@@ -56,3 +56,47 @@ def test_a_damaged_member_is_refused(tmp_path) -> None:
         list(member_chunks(handle, archive, archive.getinfo(info.filename), 1 << 20))
     with pytest.raises(UnreadableFileError, match="corrupt"):
         check_archive(damaged, "xlsx", Limits())
+
+
+def _merged_log(path: Path, rows: int, merge: bool, validations: int = 0) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    for row in range(1, rows + 1):
+        sheet.append([f"C{row}", row, row * 1.5])
+    if merge:
+        sheet.merge_cells(f"A{rows - 1}:A{rows}")
+    for n in range(validations):  # what stands after the cell data, besides merges
+        check = DataValidation(type="whole", formula1=str(n), formula2=str(n + 999))
+        check.add(f"B{n + 1}")
+        sheet.add_data_validation(check)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("chunk", [512, 4_096, 1 << 20])
+def test_merged_cells_after_a_long_body_are_found_in_chunks_of_any_size(
+    tmp_path, monkeypatch, chunk
+) -> None:
+    from clusterix_reports.ingest import guard
+
+    monkeypatch.setattr(guard, "CHUNK", chunk)
+    merged = _merged_log(tmp_path / "merged.xlsx", 2_000, merge=True)
+    plain = _merged_log(tmp_path / "plain.xlsx", 2_000, merge=False)
+    assert check_archive(merged, "xlsx", Limits()) == {"xl/worksheets/sheet1.xml"}
+    assert check_archive(plain, "xlsx", Limits()) == set()
+
+
+def test_a_sheet_with_more_after_its_cells_than_two_chunks_is_read_cell_by_cell(
+    tmp_path, monkeypatch
+) -> None:
+    """Its end is not searched whole: to be sure of its merges, it counts as holding some."""
+    from clusterix_reports.ingest import guard
+
+    monkeypatch.setattr(guard, "CHUNK", 512)
+    path = _merged_log(tmp_path / "checked.xlsx", 200, merge=False, validations=40)
+    assert check_archive(path, "xlsx", Limits()) == {"xl/worksheets/sheet1.xml"}
+    monkeypatch.setattr(guard, "CHUNK", 1 << 20)
+    assert check_archive(path, "xlsx", Limits()) == set()

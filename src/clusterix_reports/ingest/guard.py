@@ -21,13 +21,14 @@ CHUNK = 1 << 20
 _DOCTYPE = b"<!DOCTYPE"
 _BOM = b"\xef\xbb\xbf"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-# merged cells and error values, which python-calamine reads as empty: a member that holds
-# one is read cell by cell; each format's own marks only (every needle is a pass over the
-# part: they cost more than decompressing it)
-_CELL_MARKS = {
-    "xlsx": (b"mergeCell", b't="e"'),  # and t='e', looked for where a ' is (see _marked)
-    "ods": (b'value-type="error"', b"number-rows-spanned"),
-}
+# merged cells (and in an ods, error values), which the fast readers read as empty: a part
+# that holds one is read cell by cell. An xlsx's error values need no search here: the
+# column reader reports each one, and the cell-by-cell reader then looks for them itself.
+# Every needle is a pass over the part, costlier than decompressing it: an xlsx worksheet's
+# merged cells stand after its cell data (the schema's order), so only its end is searched
+_ODS_MARKS = (b'value-type="error"', b"number-rows-spanned")
+_MERGED = b"mergeCell"
+_DATA_END = b"</sheetData>"
 
 
 class _Prolog:
@@ -69,12 +70,26 @@ class _Prolog:
         self.declares, self.done = text.startswith(_DOCTYPE), True
 
 
-def _marked(chunk: bytes, marks: tuple[bytes, ...]) -> bool:
-    """Whether a chunk holds one of the format's marks (an xlsx error value also as t='e',
-    looked for only where a ' is: one fast pass instead of a slower one)."""
-    if any(m in chunk for m in marks):
+def _ods_marked(chunk: bytes) -> bool:
+    """Whether a chunk of an ods's content holds an error value or a merged region."""
+    return any(mark in chunk for mark in _ODS_MARKS)
+
+
+def _merges_at_end(previous: bytes, last: bytes) -> bool:
+    """Whether a worksheet part whose last two chunks are `previous` and `last` (the part
+    whole where `previous` is empty) may hold merged cells: a merge after the end of its cell
+    data, or that end not in them (more follows the data than they hold: to be sure, the
+    part is read cell by cell). The end is looked for from the back: a short search."""
+    if not previous:
+        return _MERGED in last
+    if (end := last.rfind(_DATA_END)) >= 0:
+        return _MERGED in last[end:]
+    across = previous[-len(_DATA_END) :] + last[: len(_DATA_END)]
+    if _DATA_END in across:
+        return _MERGED in across or _MERGED in last
+    if (end := previous.rfind(_DATA_END)) < 0:
         return True
-    return marks is _CELL_MARKS["xlsx"] and b"'" in chunk and b"t='e'" in chunk
+    return _MERGED in previous[end:] or _MERGED in previous[-16:] + last[:16] or _MERGED in last
 
 
 def _column_number(letters: bytes) -> int:
@@ -121,11 +136,12 @@ def _check_member(
     budget: int,
     limits: Limits,
 ) -> tuple[int, bool]:
-    unpacked, head, tail, has_marks, prolog = 0, b"", b"", False, _Prolog()
+    unpacked, head, has_marks, prolog = 0, b"", False, _Prolog()
     is_xml = _is_read(info.filename, kind)
-    marks = _CELL_MARKS.get(kind, ())
     part = "/" + info.filename.replace("\\", "/").lower()
     checks_cells = kind == "xlsx" and "/worksheets/" in part
+    ods_marks = kind == "ods" and info.filename == "content.xml"
+    previous = last = b""
     for chunk in chunks:
         unpacked += len(chunk)
         if unpacked > budget:
@@ -135,10 +151,13 @@ def _check_member(
             )
         if checks_cells and len(head) < 65536:  # where a worksheet declares its size
             head += chunk[: 65536 - len(head)]
-        if is_xml:  # the whole part, and across chunk boundaries
+        if is_xml:
             prolog.feed(chunk)
-            has_marks = has_marks or _marked(chunk, marks) or _marked(tail + chunk[:32], marks)
-            tail = chunk[-32:]
+        if ods_marks:  # the whole part, and across chunk boundaries
+            has_marks = has_marks or _ods_marked(chunk) or _ods_marked(last[-32:] + chunk[:32])
+        previous, last = last, chunk
+    if checks_cells:
+        has_marks = _merges_at_end(previous, last)
     ratio = unpacked / max(info.compress_size, 1)
     if unpacked > CHUNK and ratio > limits.max_compression_ratio:
         raise UnreadableFileError(

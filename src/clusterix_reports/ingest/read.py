@@ -86,7 +86,9 @@ def read_workbook(path: Path, limits: Limits) -> RawWorkbook:
 
 def _read_xlsx_heads(path: Path, limits: Limits, marked: frozenset[str]) -> list[RawSheet] | None:
     """Every sheet of an xlsx with only its first rows read; None where the stream reader fails
-    or a sheet's part is among `marked` (merged cells or error values, as the guard saw)."""
+    or a sheet's part is among `marked` (merged cells, as the guard saw). An error value in a
+    sheet's body is reported by the column reader, which then leaves the sheet to the
+    cell-by-cell reader (it looks for error values itself)."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -99,7 +101,7 @@ def _read_xlsx_heads(path: Path, limits: Limits, marked: frozenset[str]) -> list
             layout = workbook_layout(archive)
             shown = [e for e in layout.sheets if e.kind == "worksheet" and not e.hidden]
             if any(e.part in marked for e in shown):
-                return None  # merged cells or error values: read cell by cell, where they show
+                return None  # merged cells: read cell by cell, where they show
             strings = SharedStrings(archive, layout.shared_strings)
             try:
                 heads = {
@@ -254,7 +256,7 @@ def _read_with_calamine(
     date1904: bool | None = None,
 ) -> list[RawSheet]:
     """Every sheet cell by cell (python-calamine), with merged values filled down and error
-    values put back (`marked`: the archive members that hold either, as the guard saw;
+    values put back (`marked`: the members of an ods that hold either, as the guard saw;
     `date1904`: the xlsx's date system where its workbook part was read already)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -302,7 +304,7 @@ def _cell_marks(path: Path, kind: str, marked: frozenset[str]) -> CellMarks:
     from clusterix_reports.ingest.xls_cells import xls_error_cells
 
     readers = {
-        "xlsx": lambda: CellMarks(errors=error_cells(path, marked)),
+        "xlsx": lambda: CellMarks(errors=error_cells(path)),
         "ods": lambda: ods_marked_cells(path) if "content.xml" in marked else CellMarks(),
         "xls": lambda: CellMarks(errors=xls_error_cells(path)),
     }

@@ -173,8 +173,10 @@ def _cell_value(cell: Any, strings: SharedStrings) -> Any:
         inline = next((c for c in cell if _local(c.tag) == "is"), None)
         return None if inline is None else _rich_text(inline)
     value = next((c.text for c in cell if _local(c.tag) == "v"), None)
-    if value is None or kind == "e":
+    if value is None:
         return None
+    if kind == "e":  # an error value, as the text it shows (#N/A)
+        return value.strip()
     if kind == "s":
         return strings[int(value)]
     if kind == "b":
