@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from clusterix_reports.ingest.reasons import Reason
+from clusterix_reports.ingest.text_lanes import common_dates, common_numbers
 from clusterix_reports.ingest.vocabulary import fold
 
 EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "D")
@@ -54,6 +55,7 @@ _BELGIAN = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234,56 and 1.
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")  # 12,5
 _ENGLISH = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")  # 1,234.56
 
+FAST_LANE_FROM = 64  # texts in a column from which their common forms are parsed at once
 # What a cell holds, for the date and number parsers.
 EMPTY, DATE, NUMBER, TEXT = 0, 1, 2, 3
 
@@ -239,6 +241,10 @@ def parse_dates(
         days[numbers] = serial_days(np.array([cells[i] for i in numbers], dtype=float), date1904)
     has_value = (kinds == DATE) | (kinds == NUMBER)
     text_at = np.flatnonzero(kinds == TEXT)
+    if len(text_at) >= FAST_LANE_FROM:  # the common forms at once (text_lanes.py)
+        common, found = common_dates([cells[i] for i in text_at])
+        days[text_at[common]], has_value[text_at[common]] = found[common], True
+        text_at = text_at[~common]
     if len(text_at):
         cleaned = clean_text([cells[i] for i in text_at])
         written = np.not_equal(cleaned, None)
@@ -277,7 +283,12 @@ def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = Fals
     problems = nones(size)
     numbers = np.flatnonzero(kinds == NUMBER)
     out[numbers] = np.array([cells[i] for i in numbers], dtype=float)
-    for i in np.flatnonzero(kinds == TEXT):
+    text_at = np.flatnonzero(kinds == TEXT)
+    if len(text_at) >= FAST_LANE_FROM:  # the common forms at once (text_lanes.py)
+        common, found = common_numbers([cells[i] for i in text_at])
+        out[text_at[common]] = found[common]
+        text_at = text_at[~common]
+    for i in text_at:
         text = _folded(cells[i])
         if text is None:
             continue
