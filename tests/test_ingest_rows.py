@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
+import numpy as np
 import pandas as pd
 from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -357,3 +358,28 @@ def test_a_day_beyond_what_a_table_holds_rejects_its_row_not_the_file(
     found = result.rejected[["source_row", "reason", "value"]].values.tolist()
     assert found == [[3, "date_out_of_range", "1019-05-03"], [4, "date_out_of_range", "31/12/9999"]]
     assert result.tables["service_log"]["source_row"].tolist() == [2]
+
+
+def test_rows_are_duplicates_only_when_their_values_are_equal_whatever_their_hashes() -> None:
+    from clusterix_reports.ingest.dedupe import split_duplicates
+
+    loaded = pd.DataFrame(
+        {
+            "cluster_id": ["C1", "C2", "C1", "C3"],
+            "cost_eur": [10.0, 20.0, 10.0, 30.0],
+            "source_file": ["a.xlsx", "a.xlsx", "b.xlsx", "b.xlsx"],
+            "source_sheet": ["Log"] * 4,
+            "source_row": [2, 3, 2, 3],
+        }
+    )
+    distinct = np.array([1, 2, 3, 4], dtype=np.uint64)  # no two alike: nothing repeats
+    kept, duplicates, _ = split_duplicates(loaded, None, "service_log", distinct)
+    assert len(kept) == 4 and duplicates.empty
+    collided = np.array([7, 7, 9, 7], dtype=np.uint64)  # rows 1, 2, 4 alike, no two equal
+    kept, duplicates, _ = split_duplicates(loaded, None, "service_log", collided)
+    assert len(kept) == 4 and duplicates.empty
+    kept, duplicates, _ = split_duplicates(loaded, None, "service_log")  # real hashes
+    assert kept["source_row"].tolist() == [2, 3, 3]
+    assert duplicates[["source_file", "source_row", "duplicate_of_file"]].values.tolist() == [
+        ["b.xlsx", 2, "a.xlsx"]
+    ]
