@@ -340,3 +340,35 @@ def test_a_doctype_is_found_in_the_prolog_however_it_is_cut(chunks, declares) ->
     for chunk in chunks:
         prolog.feed(chunk)
     assert (prolog.declares, prolog.done) == (declares, True)
+
+
+def test_inputs_hashed_on_several_threads_keep_their_order_and_say_which_cannot_be_opened(
+    tmp_path, monkeypatch
+) -> None:
+    import hashlib
+    import threading
+
+    from clusterix_reports import inventory
+
+    for n in range(12):
+        (tmp_path / "exports").mkdir(exist_ok=True)
+        (tmp_path / "exports" / f"e{n:02}.csv").write_bytes(b"x" * n)
+    real = inventory.sha256_of
+
+    def flaky(path):
+        if path.name == "e05.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(inventory, "sha256_of", flaky)
+    files, unusable = inventory.scan_inputs(tmp_path)
+    assert [relative for _, relative, _ in files] == [
+        f"exports/e{n:02}.csv" for n in range(12) if n != 5
+    ]
+    assert [digest for *_, digest in files] == [
+        hashlib.sha256(b"x" * n).hexdigest() for n in range(12) if n != 5
+    ]
+    assert unusable == [
+        ("exports/e05.csv", "failed", "the file cannot be opened (permission denied)")
+    ]
+    assert threading.active_count() == 1  # a run forks only where no thread runs
