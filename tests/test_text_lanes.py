@@ -79,10 +79,10 @@ def test_dates_at_once_equal_dates_one_at_a_time(items, alone) -> None:
 
 def test_the_common_forms_by_hand() -> None:
     texts = ["1.234,50", "1.234", "12,5", "1,234.56", "+7", "-0,5", "12 eur", "١٢", None, 3.0]
-    taken, numbers = common_numbers(texts)
+    taken, numbers = common_numbers(texts, values.NUMBER_FORMS)
     assert taken.tolist() == [True] * 6 + [False] * 4
     assert numbers[:6].tolist() == [1234.5, 1.234, 12.5, 1234.56, 7.0, -0.5]
     texts = ["03/05/2019", "2019-05-03", "31.02.2019", "3-5-2019", "3 mei 2019", "2019-05-03 10:00"]
-    taken, days = common_dates(texts)
+    taken, days = common_dates(texts, values.COMMON_DATE_FORMS)
     assert taken.tolist() == [True, True, True, True, False, False]
     assert days[:4].astype(str).tolist() == ["2019-05-03", "2019-05-03", "NaT", "2019-05-03"]

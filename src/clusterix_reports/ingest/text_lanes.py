@@ -9,7 +9,8 @@ values.py. A speed device: the per-cell parsers stay the definition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,26 +20,6 @@ import pyarrow.compute as pc
 _LONGEST = 40  # longer text is left to Python (a 400-digit cost is no common form)
 
 
-def _remove(characters: str) -> Callable[[pa.Array], pa.Array]:
-    return lambda texts: pc.replace_substring(texts, characters, "")
-
-
-def _comma_as_point(texts: pa.Array) -> pa.Array:
-    return pc.replace_substring(texts, ",", ".")
-
-
-# values.py's number forms without spaces or currency, in its order: (pattern, to plain)
-_NUMBER_FORMS: tuple[tuple[str, Callable[[pa.Array], pa.Array]], ...] = (
-    (r"^[+-]?\d+(?:\.\d+)?$", lambda texts: texts),
-    (r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$", lambda texts: _comma_as_point(_remove(".")(texts))),
-    (r"^[+-]?\d+,\d+$", _comma_as_point),
-    (r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$", _remove(",")),
-)
-# values.py's day-month-year and year-month-day forms without a time of day
-_DATE_FORMS = (
-    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$",
-    r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$",
-)
 NAT_DAY = np.datetime64("NaT", "D")
 
 
@@ -56,17 +37,26 @@ def _matching(array: pa.Array, pattern: str, left: np.ndarray) -> np.ndarray:
     return left & np.asarray(pc.match_substring_regex(array, pattern).fill_null(False))
 
 
-def common_numbers(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells are text holding a number in a common form, alone, and their values."""
+def common_numbers(
+    cells: Sequence[Any], forms: Sequence[tuple[re.Pattern[str], str, bool]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are text holding a number in one of values.py's `forms` (pattern, the
+    thousands separator it drops, whether its decimal sign is a comma), tried in their
+    order, with nothing around it; and their values."""
     array, eligible = _plain_texts(cells)
     left = eligible.copy()
     values = np.full(len(cells), np.nan)
-    for pattern, plain in _NUMBER_FORMS:
+    for pattern, separator, comma_decimal in forms:
         if not left.any():
             break
-        hit = _matching(array, pattern, left)
+        hit = _matching(array, pattern.pattern, left)
         if hit.any():
-            texts = pc.replace_substring_regex(plain(array.filter(pa.array(hit))), r"^\+", "")
+            texts = array.filter(pa.array(hit))
+            if separator:
+                texts = pc.replace_substring(texts, separator, "")
+            if comma_decimal:
+                texts = pc.replace_substring(texts, ",", ".")
+            texts = pc.replace_substring_regex(texts, r"^\+", "")
             values[hit] = np.asarray(pc.cast(texts, pa.float64()))
             left &= ~hit
     return eligible & ~left, values
@@ -82,13 +72,13 @@ def _days(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray
     return np.where(real, first + (np.where(real, days, 1) - 1).astype("timedelta64[D]"), NAT_DAY)
 
 
-def common_dates(cells: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells are text holding a date in a common form (day-month-year or year-month-
-    day, numbers only), and their days (NaT for no real day, as values.py says)."""
+def common_dates(cells: Sequence[Any], forms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are text holding a date in one of values.py's `forms` (day-month-year or
+    year-month-day, numbers only), and their days (NaT for no real day, as values.py says)."""
     array, left = _plain_texts(cells)
     found = np.full(len(cells), NAT_DAY)
     done = np.zeros(len(cells), dtype=bool)
-    for pattern in _DATE_FORMS:
+    for pattern in forms:
         hit = _matching(array, pattern, left & ~done)
         if not hit.any():
             continue

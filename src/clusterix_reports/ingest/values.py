@@ -31,8 +31,10 @@ LAST_DAY = np.datetime64("2262-04-11", "D")
 NAT_DAY = np.datetime64("NaT", "D")
 
 _TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
-_YMD = re.compile(rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$")
-_DMY = re.compile(rf"^(?P<d>\d{{1,2}})[/.-](?P<m>\d{{1,2}})[/.-](?P<y>\d{{4}}){_TIME}$")
+_YMD_DAY = r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+_DMY_DAY = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+_YMD = re.compile(rf"^{_YMD_DAY}{_TIME}$")
+_DMY = re.compile(rf"^{_DMY_DAY}{_TIME}$")
 _D_MONTH_Y = re.compile(r"^(?P<d>\d{1,2})[\s.-]*(?P<name>[^\W\d_]+)\.?[\s.,-]*(?P<y>\d{4})$")
 _MONTH_Y = re.compile(r"^(?P<name>[^\W\d_]+)\.?[\s.,-]*(?P<y>\d{4})$")
 _Y_M = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$")
@@ -54,6 +56,16 @@ _PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _BELGIAN = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234,56 and 1.234
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")  # 12,5
 _ENGLISH = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$")  # 1,234.56
+# In the order they are tried: (pattern, the thousands separator it drops, whether its
+# decimal sign is a comma).
+NUMBER_FORMS = (
+    (_PLAIN, "", False),
+    (_BELGIAN, ".", True),
+    (_COMMA_DECIMAL, "", True),
+    (_ENGLISH, ",", False),
+)
+# The forms text_lanes.py parses at once: days alone (no time of day), numbers alone.
+COMMON_DATE_FORMS = (rf"^{_YMD_DAY}$", rf"^{_DMY_DAY}$")
 
 FAST_LANE_FROM = 64  # texts in a column from which their common forms are parsed at once
 # What a cell holds, for the date and number parsers.
@@ -242,7 +254,7 @@ def parse_dates(
     has_value = (kinds == DATE) | (kinds == NUMBER)
     text_at = np.flatnonzero(kinds == TEXT)
     if len(text_at) >= FAST_LANE_FROM:  # the common forms at once (text_lanes.py)
-        common, found = common_dates([cells[i] for i in text_at])
+        common, found = common_dates([cells[i] for i in text_at], COMMON_DATE_FORMS)
         days[text_at[common]], has_value[text_at[common]] = found[common], True
         text_at = text_at[~common]
     if len(text_at):
@@ -264,14 +276,10 @@ def parse_dates(
 def _number_from_text(text: str) -> float | None:
     """A number written as text (plain, Belgian, English, with euro signs or spaces), or None."""
     compact = _SPACES.sub("", _CURRENCY.sub("", text)).replace("\u2212", "-")
-    if _PLAIN.match(compact):
-        return float(compact)
-    if _BELGIAN.match(compact):
-        return float(compact.replace(".", "").replace(",", "."))
-    if _COMMA_DECIMAL.match(compact):
-        return float(compact.replace(",", "."))
-    if _ENGLISH.match(compact):
-        return float(compact.replace(",", ""))
+    for pattern, separator, comma_decimal in NUMBER_FORMS:
+        if pattern.match(compact):
+            plain = compact.replace(separator, "") if separator else compact
+            return float(plain.replace(",", ".") if comma_decimal else plain)
     return None
 
 
@@ -285,7 +293,7 @@ def parse_numbers(cells: Sequence[Any], *, whole: bool, negative_ok: bool = Fals
     out[numbers] = np.array([cells[i] for i in numbers], dtype=float)
     text_at = np.flatnonzero(kinds == TEXT)
     if len(text_at) >= FAST_LANE_FROM:  # the common forms at once (text_lanes.py)
-        common, found = common_numbers([cells[i] for i in text_at])
+        common, found = common_numbers([cells[i] for i in text_at], NUMBER_FORMS)
         out[text_at[common]] = found[common]
         text_at = text_at[~common]
     for i in text_at:
