@@ -113,7 +113,7 @@ def _read_xlsx_heads(path: Path, limits: Limits, marked: frozenset[str]) -> list
                 strings.close()
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, ParseError, DefusedXmlException):
         return None  # the cell-by-cell reader reads it, or says why it cannot
-    readers = _Readers(path, limits, marked, layout.date1904)
+    readers = _Readers(path, limits, layout.date1904)
     sheets = []
     for entry in layout.sheets:
         if entry.name not in heads:
@@ -137,8 +137,8 @@ class _Readers:
     """One xlsx's readers, each opened once, when a sheet first asks for it: fastexcel for
     a sheet's body in columns, python-calamine for all sheets cell by cell."""
 
-    def __init__(self, path: Path, limits: Limits, marked: frozenset[str], date1904: bool) -> None:
-        self.path, self.limits, self.marked, self.date1904 = path, limits, marked, date1904
+    def __init__(self, path: Path, limits: Limits, date1904: bool) -> None:
+        self.path, self.limits, self.date1904 = path, limits, date1904
         self.sheets: dict[str, RawSheet] | None = None
         self.in_columns: Any = None
 
@@ -157,7 +157,7 @@ class _Readers:
     def whole(self, name: str) -> RawSheet:
         """Sheet `name` read cell by cell."""
         if self.sheets is None:
-            read = _read_with_calamine(self.path, "xlsx", self.limits, self.marked, self.date1904)
+            read = _read_with_calamine(self.path, "xlsx", self.limits, date1904=self.date1904)
             self.sheets = {sheet.name: sheet for sheet in read}
         if name not in self.sheets:
             raise UnreadableFileError(f"the workbook lists a sheet {name} that it does not hold")
