@@ -82,14 +82,9 @@ def _merges_at_end(previous: bytes, last: bytes) -> bool:
     part is read cell by cell). The end is looked for from the back: a short search."""
     if not previous:
         return _MERGED in last
-    if (end := last.rfind(_DATA_END)) >= 0:
-        return _MERGED in last[end:]
-    across = previous[-len(_DATA_END) :] + last[: len(_DATA_END)]
-    if _DATA_END in across:
-        return _MERGED in across or _MERGED in last
-    if (end := previous.rfind(_DATA_END)) < 0:
-        return True
-    return _MERGED in previous[end:] or _MERGED in previous[-16:] + last[:16] or _MERGED in last
+    end_of_data = previous + last
+    end = end_of_data.rfind(_DATA_END)
+    return end < 0 or _MERGED in end_of_data[end:]
 
 
 def _column_number(letters: bytes) -> int:
