@@ -65,19 +65,19 @@ def scan_inputs(
     file or folder that cannot be opened, a broken link, a link that loops, a pipe, a device."""
     files, unusable = [], []
     entries, unopened = _entries(inputs, outputs)
-    readable = [(relative, path) for relative, path in entries if path.is_file()]
+    readable = []
+    for relative, path in entries:
+        if path.is_file():
+            readable.append((relative, path))
+        elif path.is_symlink() and not path.exists():
+            unusable.append((relative, "skipped", "a link to a file that does not exist"))
+        elif not path.is_dir():
+            unusable.append((relative, "skipped", "not a file (a pipe, socket or device)"))
     for (relative, path), digest in zip(readable, _digests([p for _, p in readable]), strict=True):
         if isinstance(digest, OSError):
             unusable.append((relative, "failed", f"the file cannot be opened ({_why(digest)})"))
         else:
             files.append((path, relative, digest))
-    for relative, path in entries:
-        if path.is_file():
-            continue
-        if path.is_symlink() and not path.exists():
-            unusable.append((relative, "skipped", "a link to a file that does not exist"))
-        elif not path.is_dir():
-            unusable.append((relative, "skipped", "not a file (a pipe, socket or device)"))
     return files, sorted(unusable + unopened)
 
 
