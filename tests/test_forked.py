@@ -119,6 +119,26 @@ def test_the_serial_executor_maps_in_this_process_in_order() -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ["serial", "overlapping"])
+def test_an_executor_computes_an_item_once_per_run_and_function(kind) -> None:
+    from clusterix_reports.runner.overlap import Overlapping, Serial
+
+    executor = Serial() if kind == "serial" else Overlapping(None, render_early=False)  # type: ignore[arg-type]
+    calls: list[int] = []
+
+    def square(n: int) -> int:
+        calls.append(n)  # in this process: the items computed here
+        return n * n
+
+    def cube(n: int) -> int:
+        return n**3
+
+    assert executor.map(square, [3]) == [9]
+    assert executor.map(square, [1, 3, 3]) == [1, 9, 9]  # 3 known: only 1 computed
+    assert executor.map(cube, [3]) == [27]  # another function: its own values
+    assert calls == [3, 1]
+
+
 def test_the_overlapping_executor_maps_every_second_item_in_a_child_in_order() -> None:
     from clusterix_reports.runner.overlap import Overlapping
 

@@ -285,6 +285,21 @@ def test_several_periods_in_one_command_equal_their_single_runs(first_run, tmp_p
     assert not any(p.startswith("reports/2019Q4/") for p in outputs)  # each its own record
 
 
+def test_several_periods_stop_at_ingest_as_one_does(first_run, capsys) -> None:
+    """Several periods: ingest runs in a child; its refusal keeps its sentence and exit code."""
+    write_xlsx(
+        first_run.export("bad.xlsx"), [("Log", [HEADER_LOG, ["Nobody", "S1", D(2019, 11, 5)]])]
+    )
+    before = published(first_run.outputs)
+    periods = ["--period", "2019Q3", "--period", "2019Q4"]
+    assert first_run.run(*periods, "--strict", "--force") == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("clusterix-reports: --strict:"), err
+    after = published(first_run.outputs)
+    assert json.loads(after.pop("failed-run.json"))["steps"][-1]["name"] == "ingest"
+    assert after == before
+
+
 def entries(outputs: Path) -> list[Path]:
     return sorted((outputs / ".cache" / "ingest").iterdir())
 

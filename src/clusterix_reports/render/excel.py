@@ -94,17 +94,21 @@ def table_sheet(
     *,
     table_name: str,
     first_row: int = 1,
+    formats: Sequence[Sequence[str | None]] | None = None,
 ) -> Worksheet:
-    """A sheet holding one Excel table: bold frozen header, filters, fitted widths, formats."""
+    """A sheet holding one Excel table: bold frozen header, filters, fitted widths, formats
+    (each column's, or `formats`: each row's own, column by column)."""
     ws = workbook.create_sheet(title)
     header_row = first_row
     for c, column in enumerate(columns, start=1):
         cell = ws.cell(row=header_row, column=c)
         put(cell, column.header)
         cell.font = BOLD
+    by_column = [column.number_format for column in columns]
     for r, row in enumerate(rows, start=header_row + 1):
-        for c, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-            put(ws.cell(row=r, column=c), value, column.number_format)
+        row_formats = formats[r - header_row - 1] if formats is not None else by_column
+        for c, (value, number_format) in enumerate(zip(row, row_formats, strict=True), start=1):
+            put(ws.cell(row=r, column=c), value, number_format)
     last_row = header_row + max(len(rows), 1)
     ref = f"A{header_row}:{get_column_letter(len(columns))}{last_row}"
     table = Table(displayName=table_name, ref=ref)

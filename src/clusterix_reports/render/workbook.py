@@ -119,6 +119,9 @@ def _about(workbook: Workbook, model: ReportModel, pipeline: Pipeline, t: Messag
     print_on_a4(ws, wide=False, header_row=None)
 
 
+VALUE_COLUMNS = (7, 9, 10, 11, 13, 15)  # the Indicators sheet's columns in the indicator's unit
+
+
 def _indicators(workbook: Workbook, model: ReportModel, t: Messages) -> None:
     columns = [
         Column("indicator_id"),
@@ -165,15 +168,22 @@ def _indicators(workbook: Workbook, model: ReportModel, t: Messages) -> None:
                 _pct(r.data_coverage_pct),
             ]
         )
-    ws = table_sheet(
-        workbook, t("workbook.sheet_indicators"), columns, rows, table_name="Indicators"
+    # the value columns in the unit's format; a percentage's change in percentage points
+    by_unit = {
+        unit: [
+            POINTS if unit == "%" and c == 11 else _value_format(unit) if c in VALUE_COLUMNS else f
+            for c, f in enumerate(column.number_format for column in columns)
+        ]
+        for unit in model.indicators["unit"].unique()
+    }
+    table_sheet(
+        workbook,
+        t("workbook.sheet_indicators"),
+        columns,
+        rows,
+        table_name="Indicators",
+        formats=[by_unit[unit] for unit in model.indicators["unit"]],
     )
-    for offset, r in enumerate(model.indicators.itertuples(index=False), start=2):
-        number_format = _value_format(r.unit)
-        for column in (8, 10, 11, 12, 14, 16):
-            ws.cell(row=offset, column=column).number_format = number_format
-        if r.unit == "%":
-            ws.cell(row=offset, column=12).number_format = POINTS
 
 
 def _trend(workbook: Workbook, model: ReportModel, t: Messages) -> None:

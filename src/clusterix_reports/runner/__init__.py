@@ -93,14 +93,21 @@ def data_days(outputs: Path) -> set[dt.date]:
 
 
 def _record_step(
-    state: RunState, decision: Decision, started: float, rows: tuple[Any, Any], details: dict
+    state: RunState,
+    decision: Decision,
+    started: float,
+    rows: tuple[Any, Any],
+    details: dict,
+    keep: bool = True,
 ) -> StepRecord:
+    """The step's record (`keep`: added to the run's records)."""
     status = StepStatus.REUSED if decision.reuse else StepStatus.RAN
     seconds = round(time.perf_counter() - started, 3)
     record = StepRecord(
         decision.step, status, seconds, decision.fingerprint, decision.why, *rows, details
     )
-    state.records.append(record)
+    if keep:
+        state.records.append(record)
     return record
 
 
@@ -124,17 +131,25 @@ def _run_step(
 
 
 def _ingest(state: RunState, decision: Decision) -> None:
+    """Run (or reuse) ingest where the executor says: its record and its step's record kept."""
+    run = functools.partial(_ingest_step, state, decision)
+    state.ingest_record, step = state.ctx.executor.run_ingest(run)
+    state.records.append(step)
+
+
+def _ingest_step(state: RunState, decision: Decision) -> tuple[dict[str, Any], StepRecord]:
+    """Ingest: the ingest record and the step's record (`state` left as it was)."""
     from clusterix_reports.summary import ingest_summary
 
     started = time.perf_counter()
     facts = _run_step(state, BY_NAME["ingest"], decision, None)
     record = catalog.load(state.staging, "ingest_record")
-    state.ingest_record = record
     state.ctx.console.say(ingest_summary(record))
     if state.strict and (why := strict_problems(record)):
         raise StrictModeError(f"{why}.")
     totals = record["totals"]
-    _record_step(state, decision, started, (totals["rows_read"], totals["rows_loaded"]), facts)
+    rows = (totals["rows_read"], totals["rows_loaded"])
+    return record, _record_step(state, decision, started, rows, facts, keep=False)
 
 
 def _period_steps(
