@@ -23,7 +23,7 @@ import pytest
 from openpyxl import load_workbook
 
 from clusterix_reports.cli import main
-from clusterix_reports.ingest.cache import outcome_from_bytes, outcome_to_bytes
+from clusterix_reports.ingest.cache import FileCache, outcome_from_bytes, outcome_to_bytes
 from clusterix_reports.ingest.files import FileOutcome, FileRecord, SheetRecord
 from clusterix_reports.ingest.tables import SheetTable
 
@@ -338,6 +338,36 @@ def test_files_read_from_the_cache_give_the_bytes_of_a_cold_read(first_run, tmp_
     for name in warm:
         if not name.endswith("run.json"):
             assert warm[name] == fresh[name], name
+
+
+def test_cache_entries_are_mapped_without_holding_a_file_open(tmp_path) -> None:
+    sheet = SheetRecord(name="Log", table="clusters", status="read", header_row=1, rows_read=2)
+    loaded = pd.DataFrame({"cluster_id": ["C1", "C2"], "members": [120, 30]})
+    empty = pd.DataFrame(
+        {"source_row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="str")}
+    )
+    cache = FileCache(tmp_path, "context")
+    for n in range(40):
+        record = FileRecord(
+            path=f"exports/{n}.xlsx", sha256=f"{n:02x}", status="read", sheets=[sheet]
+        )
+        table = SheetTable(loaded, empty, empty)
+        cache.put(
+            record.path, record.sha256, FileOutcome(record, [(sheet, "clusters", table)], 1.0)
+        )
+    open_before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    back = [cache.get(f"exports/{n}.xlsx", f"{n:02x}") for n in range(40)]
+    if open_before is not None:  # every frame still alive, and no descriptor kept for them
+        assert len(os.listdir("/proc/self/fd")) == open_before
+    assert cache.hits == 40 and all(b is not None for b in back)
+    first, second = (b.tables[0][2] for b in back[:2])
+    pd.testing.assert_frame_equal(first.loaded, loaded)
+    pd.testing.assert_frame_equal(first.rejected, empty)
+    first.rejected["added"] = 1  # the empty frames are converted once, and shared by none
+    assert "added" not in second.rejected and "added" not in back[2].tables[0][2].problems
+    for entry in tmp_path.glob("*.arrows"):
+        entry.write_bytes(b"")  # emptied: read again, not mapped
+    assert FileCache(tmp_path, "context").get("exports/0.xlsx", "00") is None
 
 
 class Planted:

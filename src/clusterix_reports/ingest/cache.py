@@ -54,8 +54,8 @@ class FileCache:
         outcome = None
         if path is not None and path.is_file():
             try:
-                outcome = outcome_from_bytes(path.read_bytes())
-            except (ValueError, KeyError, TypeError, IndexError, pa.ArrowException):
+                outcome = outcome_from_bytes(_mapped(path))
+            except (ValueError, KeyError, TypeError, IndexError, OSError, pa.ArrowException):
                 outcome = None
         if outcome is None or outcome.record.path != relative or outcome.record.sha256 != sha256:
             self.misses += 1
@@ -98,11 +98,22 @@ def outcome_to_bytes(outcome: FileOutcome) -> bytes:
     return json.dumps(head, ensure_ascii=True).encode() + b"\n" + b"".join(blobs)
 
 
-def outcome_from_bytes(data: bytes) -> FileOutcome:
+def _mapped(path: Path) -> memoryview:
+    """An entry's bytes, mapped rather than read: its frames are converted straight from the
+    page cache, not first copied into memory (a rerun loads a million rows of them). Arrow's
+    mapping closes its file at once (thousands of entries hold no file descriptors) and
+    lives as long as a frame uses it; entries are replaced by renaming, never rewritten in
+    place, so a mapping stays whole."""
+    with pa.memory_map(str(path)) as source:
+        return memoryview(source.read_buffer())
+
+
+def outcome_from_bytes(data: bytes | memoryview) -> FileOutcome:
     """The outcome `outcome_to_bytes` wrote; ValueError when any frame fails its CRC-32."""
-    end = data.index(b"\n")
-    line, body = data[:end], memoryview(data)[end + 1 :]  # the frames are not copied
-    head = json.loads(line)
+    view = memoryview(data)
+    end = _line_end(view)
+    line, body = view[:end], view[end + 1 :]  # the frames are not copied
+    head = json.loads(bytes(line))
     fields = dict(head["record"])
     sheets = [SheetRecord(**sheet) for sheet in fields.pop("sheets")]
     record = FileRecord(**fields, sheets=sheets)
@@ -115,6 +126,15 @@ def outcome_from_bytes(data: bytes) -> FileOutcome:
             table.row_hashes = np.frombuffer(blob, dtype="<u8").astype(np.uint64)
         outcome.tables.append((sheets[entry["sheet"]], str(entry["table"]), table))
     return outcome
+
+
+def _line_end(view: memoryview, chunk: int = 1 << 16) -> int:
+    """Where the entry's head line ends: its first newline, searched a chunk at a time."""
+    for start in range(0, len(view), chunk):
+        found = bytes(view[start : start + chunk]).find(b"\n")
+        if found >= 0:
+            return start + found
+    raise ValueError("a cache entry without its head line")
 
 
 def _position(sheets: list[SheetRecord], sheet: SheetRecord) -> int:
@@ -136,9 +156,23 @@ def _checked(body: memoryview, offset: int, length: int, crc32: int) -> memoryvi
     return blob
 
 
+# empty frames by their Arrow bytes (every file's empty frame of a kind has the same):
+# converted once, copied after; most sheets reject nothing
+_EMPTY_FRAMES: dict[bytes, pd.DataFrame] = {}
+
+
 def _frame_at(body: memoryview, offset: int, length: int, crc32: int) -> pd.DataFrame:
     blob = _checked(body, offset, length, crc32)
     table = ipc.open_stream(pa.BufferReader(blob)).read_all()
+    if table.num_rows == 0:
+        key = bytes(blob)
+        if key not in _EMPTY_FRAMES:
+            _EMPTY_FRAMES[key] = _as_frame(table)
+        return _EMPTY_FRAMES[key].copy()
+    return _as_frame(table)
+
+
+def _as_frame(table: pa.Table) -> pd.DataFrame:
     frame = table.to_pandas()
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_list(column.type) and name in frame.columns:
