@@ -18,6 +18,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -349,6 +350,31 @@ def weasyprint_alone_seconds(outputs: str, period: str, collector: bool = True) 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+SPIN = (
+    "import time\nt = time.perf_counter()\nx = 0\nfor i in range(15_000_000): x += i\n"
+    "print(time.perf_counter() - t)"
+)
+
+
+def core_scaling() -> float:
+    """How much longer each of two CPU-bound processes side by side takes than one alone
+    (1.0: the two cores are independent). Ingest against fastexcel sets both cores against
+    one thread, so its ratio moves with this. Three rounds alternated, medians compared."""
+
+    def spins(count: int) -> list[float]:
+        started = [
+            subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True)
+            for _ in range(count)
+        ]
+        return [float(p.communicate()[0]) for p in started]
+
+    alone, pairs = [], []
+    for _ in range(3):
+        alone.append(spins(1)[0])
+        pairs.append(max(spins(2)))
+    return statistics.median(pairs) / statistics.median(alone)
+
+
 def byte_compile_package() -> None:
     """The package's modules compiled to bytecode first, as `pip install` leaves them and as
     any machine does on a first run: where Python may not write its cache (this one sets
@@ -372,6 +398,8 @@ def main() -> None:
     ]
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"; two CPU-bound processes side by side each take {core_scaling():.2f} x as long as"
+        " one alone (1.00: independent cores)"
     )
     byte_compile_package()
     results = {}
